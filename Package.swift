@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "KeyCeremony",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "keyceremony", targets: ["keyceremony"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The PKCS#11 2.40 C API (p11-kit's pkcs11.h) plus a dlopen shim; no module is linked.
+        .target(name: "CPKCS11", linkerSettings: [.linkedLibrary("dl")]),
+        // Safe Swift token layer: nothing above it touches raw pointers.
+        .target(
+            name: "PKCS11",
+            dependencies: [
+                "CPKCS11",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // TUF 1.0 and Notary v1 metadata: models, canonical JSON, verification.
+        .target(
+            name: "TrustMetadata",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+        // Plans, engine, transcript and bundle.
+        .target(
+            name: "Ceremony",
+            dependencies: [
+                "PKCS11", "TrustMetadata",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "keyceremony",
+            dependencies: [
+                "PKCS11", "TrustMetadata", "Ceremony",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "TestSupport"]),
+        .testTarget(name: "TrustMetadataTests", dependencies: ["TrustMetadata", "PKCS11", "TestSupport"]),
+        .testTarget(name: "CeremonyTests", dependencies: ["Ceremony", "TestSupport"]),
+        // Shared helpers for tests: temporary SoftHSM2 homes, running processes.
+        .target(name: "TestSupport", dependencies: ["PKCS11"], path: "Tests/TestSupport"),
+    ]
+)
