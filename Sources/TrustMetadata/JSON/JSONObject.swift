@@ -1,0 +1,92 @@
+/// A JSON object that remembers the order its members were read in.
+///
+/// Order matters for the Notary file form (`signed` before `signatures`) and for
+/// writing files that look like the peers' own; canonical encoding sorts anyway.
+/// Member names are unique: the parser rejects duplicates, because two readers
+/// that pick different duplicates would disagree about what was signed.
+public struct JSONObject: Hashable, Sendable {
+    /// The members in order.
+    public private(set) var members: [(name: String, value: JSONValue)]
+    private var index: [String: Int]
+
+    /// An empty object.
+    public init() {
+        members = []
+        index = [:]
+    }
+
+    /// An object with the given members; a later duplicate name replaces the earlier value.
+    public init(_ members: [(String, JSONValue)]) {
+        self.init()
+        self.members.reserveCapacity(members.count)
+        for (name, value) in members { self[name] = value }
+    }
+
+    /// The number of members.
+    public var count: Int { members.count }
+
+    /// The member names in order.
+    public var names: [String] { members.map(\.name) }
+
+    /// The value of a member, or `nil`. Setting `nil` removes the member.
+    public subscript(name: String) -> JSONValue? {
+        get { index[name].map { members[$0].value } }
+        set {
+            if let position = index[name] {
+                if let newValue {
+                    members[position].value = newValue
+                } else {
+                    members.remove(at: position)
+                    index[name] = nil
+                    for i in position..<members.count { index[members[i].name] = i }
+                }
+            } else if let newValue {
+                index[name] = members.count
+                members.append((name, newValue))
+            }
+        }
+    }
+
+    /// Appends a member known to be new; returns `false` if the name already exists.
+    @discardableResult
+    mutating func appendUnique(_ name: String, _ value: JSONValue) -> Bool {
+        if index[name] != nil { return false }
+        index[name] = members.count
+        members.append((name, value))
+        return true
+    }
+
+    /// The members except those named, keeping order: the fields a model does not know.
+    public func removing(_ names: Set<String>) -> JSONObject {
+        var rest = JSONObject()
+        for member in members where !names.contains(member.name) {
+            rest.appendUnique(member.name, member.value)
+        }
+        return rest
+    }
+
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.members.count == rhs.members.count else { return false }
+        for member in lhs.members where rhs[member.name] != member.value { return false }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(members.count)
+        // Order-independent: equal objects may list members in different orders.
+        var combined = 0
+        for member in members {
+            var h = Hasher()
+            h.combine(member.name)
+            h.combine(member.value)
+            combined ^= h.finalize()
+        }
+        hasher.combine(combined)
+    }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements)
+    }
+}

@@ -1,0 +1,11 @@
+/// The key algorithms a ceremony may use, matching what the token layer can sign with.
+public enum KeyAlgorithm: String, Hashable, Sendable, CaseIterable {
+    case ecdsaP256 = "ecdsa-p256"
+    case ecdsaP384 = "ecdsa-p384"
+    case ed25519
+    /// RSA with PSS-SHA256 signatures (salt 32, MGF1-SHA256); 3072 or 4096 bits for new keys.
+    case rsa
+
+    /// Whether signatures are ECDSA (raw r||s from the signer, DER in TUF).
+    var isECDSA: Bool { self == .ecdsaP256 || self == .ecdsaP384 }
+}

@@ -1,0 +1,49 @@
+/// One delegation from a targets role to another role.
+public struct DelegatedRole: Hashable, Sendable {
+    public var name: String
+    public var keyIDs: [String]
+    public var threshold: Int64
+    /// `terminating`; required in TUF, absent in Notary.
+    public var terminating: Bool?
+    /// Path patterns this role may sign for.
+    public var paths: [String]?
+    /// Hex prefixes of SHA-256 hashes of the target paths this role may sign for.
+    public var pathHashPrefixes: [String]?
+    /// Members this tool does not know, kept for round-trip.
+    public var unknownFields: JSONObject
+
+    public init(name: String, keyIDs: [String], threshold: Int64, terminating: Bool?,
+                paths: [String]?, pathHashPrefixes: [String]? = nil) {
+        self.name = name
+        self.keyIDs = keyIDs
+        self.threshold = threshold
+        self.terminating = terminating
+        self.paths = paths
+        self.pathHashPrefixes = pathHashPrefixes
+        self.unknownFields = JSONObject()
+    }
+
+    init(_ reader: FieldReader) throws(MetadataError) {
+        name = try reader.string("name")
+        keyIDs = try reader.stringArray("keyids")
+        threshold = try reader.integer("threshold")
+        terminating = try reader.optionalBool("terminating")
+        paths = try reader.optionalStringArray("paths")
+        pathHashPrefixes = try reader.optionalStringArray("path_hash_prefixes")
+        unknownFields = reader.object.removing(["name", "keyids", "threshold", "terminating", "paths", "path_hash_prefixes"])
+    }
+
+    var json: JSONObject {
+        var object = unknownFields
+        object["keyids"] = .array(keyIDs.map(JSONValue.string))
+        object["name"] = .string(name)
+        if let pathHashPrefixes { object["path_hash_prefixes"] = .array(pathHashPrefixes.map(JSONValue.string)) }
+        if let paths { object["paths"] = .array(paths.map(JSONValue.string)) }
+        if let terminating { object["terminating"] = .bool(terminating) }
+        object["threshold"] = .integer(threshold)
+        return object
+    }
+
+    /// The role as ``RoleKeys`` for signature counting.
+    public var roleKeys: RoleKeys { RoleKeys(keyIDs: keyIDs, threshold: threshold) }
+}

@@ -1,0 +1,27 @@
+/// The two metadata dialects a ceremony produces.
+///
+/// They share TUF's structure but differ in type names, key encodings, signature
+/// encodings and file layout, and clients of each reject the other's bytes.
+public enum Dialect: String, Hashable, Sendable, CaseIterable {
+    /// TUF 1.0 as python-tuf 7 writes it.
+    case tuf
+    /// Notary v1 (Docker Content Trust) as notary 0.7 writes it.
+    case notary
+
+    /// The `_type` value of a role's metadata in this dialect.
+    public func typeName(forRole role: String) -> String {
+        switch self {
+        case .tuf: return role
+        case .notary: return role.prefix(1).uppercased() + role.dropFirst()
+        }
+    }
+
+    /// Detects the dialect from a `_type` value: TUF is lower case, Notary capitalised.
+    public static func detect(typeName: String) -> Dialect? {
+        switch typeName {
+        case "root", "targets", "snapshot", "timestamp": return .tuf
+        case "Root", "Targets", "Snapshot", "Timestamp": return .notary
+        default: return nil
+        }
+    }
+}

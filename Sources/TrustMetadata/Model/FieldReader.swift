@@ -1,0 +1,94 @@
+/// Typed access to the members of a JSON object, with errors that name the field path.
+struct FieldReader {
+    let object: JSONObject
+    let path: String
+
+    init(_ object: JSONObject, path: String) {
+        self.object = object
+        self.path = path
+    }
+
+    init(_ value: JSONValue, path: String) throws(MetadataError) {
+        guard case .object(let object) = value else {
+            throw .invalidField(path: path, reason: "expected an object, found \(value.kindName)")
+        }
+        self.init(object, path: path)
+    }
+
+    func fieldPath(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
+    func value(_ name: String) throws(MetadataError) -> JSONValue {
+        guard let value = object[name] else { throw .invalidField(path: fieldPath(name), reason: "missing") }
+        return value
+    }
+
+    func string(_ name: String) throws(MetadataError) -> String {
+        let value = try value(name)
+        guard case .string(let s) = value else {
+            throw .invalidField(path: fieldPath(name), reason: "expected a string, found \(value.kindName)")
+        }
+        return s
+    }
+
+    func optionalString(_ name: String) throws(MetadataError) -> String? {
+        guard object[name] != nil else { return nil }
+        return try string(name)
+    }
+
+    func integer(_ name: String) throws(MetadataError) -> Int64 {
+        let value = try value(name)
+        guard case .integer(let i) = value else {
+            throw .invalidField(path: fieldPath(name), reason: "expected an integer, found \(value.kindName)")
+        }
+        return i
+    }
+
+    func bool(_ name: String) throws(MetadataError) -> Bool {
+        let value = try value(name)
+        guard case .bool(let b) = value else {
+            throw .invalidField(path: fieldPath(name), reason: "expected a boolean, found \(value.kindName)")
+        }
+        return b
+    }
+
+    func optionalBool(_ name: String) throws(MetadataError) -> Bool? {
+        guard object[name] != nil else { return nil }
+        return try bool(name)
+    }
+
+    func object(_ name: String) throws(MetadataError) -> FieldReader {
+        try FieldReader(value(name), path: fieldPath(name))
+    }
+
+    func array(_ name: String) throws(MetadataError) -> [JSONValue] {
+        let value = try value(name)
+        guard case .array(let a) = value else {
+            throw .invalidField(path: fieldPath(name), reason: "expected an array, found \(value.kindName)")
+        }
+        return a
+    }
+
+    func stringArray(_ name: String) throws(MetadataError) -> [String] {
+        var result: [String] = []
+        for (i, element) in try array(name).enumerated() {
+            guard case .string(let s) = element else {
+                throw .invalidField(path: "\(fieldPath(name))[\(i)]", reason: "expected a string")
+            }
+            result.append(s)
+        }
+        return result
+    }
+
+    func optionalStringArray(_ name: String) throws(MetadataError) -> [String]? {
+        guard object[name] != nil else { return nil }
+        return try stringArray(name)
+    }
+
+    func time(_ name: String) throws(MetadataError) -> MetadataTime {
+        let text = try string(name)
+        guard let time = MetadataTime(text) else {
+            throw .invalidField(path: fieldPath(name), reason: "not an RFC 3339 time: \(text)")
+        }
+        return time
+    }
+}

@@ -1,0 +1,57 @@
+/// The `signed` part of targets metadata (top-level or delegated) in either dialect.
+///
+/// The `targets` map is kept as JSON: it may hold 100,000 entries and the
+/// verifier only needs to check each entry's shape once, in one pass.
+public struct TargetsMetadata: Hashable, Sendable {
+    public var dialect: Dialect
+    public var version: Int64
+    public var expires: MetadataTime
+    public var specVersion: String?
+    /// Target path to `{length, hashes, custom?}`.
+    public var targets: JSONObject
+    public var delegations: Delegations?
+    public var unknownFields: JSONObject
+
+    public init(dialect: Dialect, version: Int64, expires: MetadataTime,
+                targets: JSONObject = JSONObject(), delegations: Delegations? = nil) {
+        self.dialect = dialect
+        self.version = version
+        self.expires = expires
+        self.specVersion = dialect == .tuf ? RootMetadata.tufSpecVersion : nil
+        self.targets = targets
+        self.delegations = delegations
+        self.unknownFields = JSONObject()
+    }
+
+    public init(signed: JSONObject) throws(MetadataError) {
+        let reader = FieldReader(signed, path: "signed")
+        let type = try reader.string("_type")
+        guard let dialect = Dialect.detect(typeName: type), type == dialect.typeName(forRole: "targets") else {
+            throw .invalidField(path: "signed._type", reason: "expected targets or Targets, found \(type)")
+        }
+        self.dialect = dialect
+        version = try reader.integer("version")
+        expires = try reader.time("expires")
+        specVersion = try reader.optionalString("spec_version")
+        if dialect == .tuf, specVersion == nil { throw .invalidField(path: "signed.spec_version", reason: "missing") }
+        targets = try reader.object("targets").object
+        delegations = signed["delegations"] == nil ? nil : try Delegations(reader.object("delegations"))
+        unknownFields = signed.removing(["_type", "version", "expires", "spec_version", "targets", "delegations"])
+    }
+
+    public var signed: JSONObject {
+        var object = JSONObject()
+        object["_type"] = .string(dialect.typeName(forRole: "targets"))
+        if let delegations { object["delegations"] = .object(delegations.json) }
+        object["expires"] = .string(expires.text)
+        if let specVersion { object["spec_version"] = .string(specVersion) }
+        object["targets"] = .object(targets)
+        object["version"] = .integer(version)
+        for member in unknownFields.members { object[member.name] = member.value }
+        return object
+    }
+
+    public func signedMetadata() -> SignedMetadata {
+        SignedMetadata(signed: signed)
+    }
+}
