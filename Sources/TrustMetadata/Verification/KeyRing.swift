@@ -1,0 +1,48 @@
+import Foundation
+
+/// The usable keys of one `keys` map, checked once.
+///
+/// Each key's ID is recomputed and its material decoded; keys that fail either,
+/// or Notary root certificates a client would not trust, are left out so they can
+/// never count toward a threshold, and each failure becomes one finding.
+struct KeyRing {
+    private(set) var usable: [String: PublicKeyMaterial] = [:]
+
+    /// - Parameters:
+    ///   - keyIDsInUse: IDs some role lists; problems with other keys are only notices.
+    ///   - certificateRole: for a Notary root, the role whose keys must be trusted certificates.
+    init(keys: [String: MetadataKey], dialect: Dialect, keyIDsInUse: Set<String>, file: String, role: String?,
+         notaryRootKeyIDs: Set<String> = [], gun: String?, at date: Date, findings: inout [Finding]) {
+        for (keyID, key) in keys.sorted(by: { $0.key < $1.key }) {
+            let severity: Finding.Severity = keyIDsInUse.contains(keyID) ? .error : .notice
+            let computed = key.keyID
+            guard computed == keyID else {
+                findings.append(Finding(file: file, role: role, keyID: keyID, check: .keyID, severity: severity,
+                                        detail: "key ID is listed as \(keyID) but the key hashes to \(computed)"))
+                continue
+            }
+            let material: PublicKeyMaterial
+            do {
+                material = try key.material(dialect: dialect)
+            } catch {
+                findings.append(Finding(file: file, role: role, keyID: keyID, check: .key, severity: severity,
+                                        detail: error.description))
+                continue
+            }
+            if dialect == .notary, notaryRootKeyIDs.contains(keyID) {
+                guard key.isCertificate, let pem = key.publicValue.flatMap(ByteEncoding.decodeBase64),
+                      let certificate = try? NotaryCertificateKey(pemBytes: pem) else {
+                    findings.append(Finding(file: file, role: "root", keyID: keyID, check: .certificate,
+                                            detail: "Notary root keys must be x509 certificates; notary will not use keytype \(key.keyType ?? "?")"))
+                    continue
+                }
+                let problems = certificate.problems(gun: gun, at: date)
+                for problem in problems {
+                    findings.append(Finding(file: file, role: "root", keyID: keyID, check: .certificate, detail: problem))
+                }
+                if !problems.isEmpty { continue }
+            }
+            usable[keyID] = material
+        }
+    }
+}

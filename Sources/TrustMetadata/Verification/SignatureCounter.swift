@@ -1,0 +1,52 @@
+/// Counts the distinct keys of a role that validly signed a message.
+///
+/// As in the TUF client workflow: signatures by key IDs the role does not list are
+/// ignored, a key that signs twice counts once, and two key IDs for the same key
+/// count once. A bad signature from a listed key is a notice, not an error, because
+/// clients accept metadata that still meets its threshold.
+enum SignatureCounter {
+    /// Returns how many distinct listed keys signed, adding findings for what was skipped.
+    static func count(_ signatures: [MetadataSignature], message: [UInt8], role: String, roleKeys: RoleKeys,
+                      ring: KeyRing, dialect: Dialect, file: String, findings: inout [Finding]) -> Int {
+        let allowed = Set(roleKeys.keyIDs)
+        var signers = Set<[UInt8]>()
+        for signature in signatures {
+            guard allowed.contains(signature.keyID), let material = ring.usable[signature.keyID] else { continue }
+            if signers.contains(material.spki) {
+                findings.append(Finding(file: file, role: role, keyID: signature.keyID, check: .signature, severity: .notice,
+                                        detail: "repeated signature by the same key counts once"))
+                continue
+            }
+            if let problem = problem(with: signature, material: material, message: message, dialect: dialect) {
+                findings.append(Finding(file: file, role: role, keyID: signature.keyID, check: .signature, severity: .notice,
+                                        detail: problem))
+                continue
+            }
+            signers.insert(material.spki)
+        }
+        return signers.count
+    }
+
+    /// Why a signature does not verify, or `nil` if it does.
+    static func problem(with signature: MetadataSignature, material: PublicKeyMaterial, message: [UInt8],
+                        dialect: Dialect) -> String? {
+        guard let bytes = signature.bytes(dialect: dialect) else {
+            return "signature value is not \(dialect == .tuf ? "hex" : "base64")"
+        }
+        switch dialect {
+        case .tuf:
+            return material.isValidDERSignature(bytes, for: message) ? nil : "signature does not verify"
+        case .notary:
+            let expected: String
+            switch material.algorithm {
+            case .ecdsaP256, .ecdsaP384: expected = "ecdsa"
+            case .ed25519: expected = "eddsa"
+            case .rsa: expected = "rsapss"
+            }
+            guard signature.method == expected else {
+                return "signature method \(signature.method ?? "(none)") does not fit a \(material.algorithm.rawValue) key (expected \(expected))"
+            }
+            return material.isValidRawSignature(bytes, for: message) ? nil : "signature does not verify"
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Crypto
+import Foundation
+
+/// Verifies targets metadata against a trusted root, then walks its delegations.
+///
+/// Delegated role files are looked up by role name in a map the caller builds, never
+/// opened by a path derived from metadata, so a hostile role name cannot reach
+/// outside the directory being verified.
+public struct TargetsVerifier: Sendable {
+    /// Delegations deeper than this are not followed (python-tuf's default limit).
+    public static let maximumDelegationDepth = 32
+
+    public var options: VerificationOptions
+
+    public init(options: VerificationOptions) {
+        self.options = options
+    }
+
+    /// Verifies top-level `targets` with `root`, and each delegated role found in `delegated`
+    /// (role name → file) with its delegator's keys.
+    public func verify(_ file: MetadataFile, root: RootMetadata, delegated: [String: MetadataFile] = [:]) -> [Finding] {
+        var findings: [Finding] = []
+        guard let parsed = ParsedFile.read(file, findings: &findings) else { return findings }
+        var rootFindings: [Finding] = []
+        let rootVerifier = RootVerifier(options: options)
+        let ring = rootVerifier.ring(for: root, file: file.name, findings: &rootFindings)
+        guard let targets = readTargets(parsed, role: "targets", dialect: root.dialect, findings: &findings),
+              let role = root.roles["targets"] else {
+            if root.roles["targets"] == nil {
+                findings.append(Finding(file: file.name, role: "targets", check: .role, detail: "root defines no targets role"))
+            }
+            return findings
+        }
+        checkSignatures(parsed, role: "targets", roleKeys: role, ring: ring, dialect: root.dialect, findings: &findings)
+        check(targets, role: "targets", file: parsed.name, findings: &findings)
+
+        // Breadth-first over delegations; each role is verified once.
+        var queue: [(TargetsMetadata, String, Int)] = [(targets, "targets", 0)]
+        var visited: Set<String> = ["targets"]
+        var next = 0
+        while next < queue.count {
+            let (delegator, delegatorName, depth) = queue[next]
+            next += 1
+            guard let delegations = delegator.delegations, let roles = delegations.roles,
+                  depth < Self.maximumDelegationDepth else { continue }
+            var delegationFindings: [Finding] = []
+            let delegationRing = KeyRing(keys: delegations.keys, dialect: root.dialect,
+                                         keyIDsInUse: Set(roles.flatMap(\.keyIDs)), file: delegated[delegatorName]?.name ?? file.name,
+                                         role: delegatorName, gun: nil, at: options.at, findings: &delegationFindings)
+            findings += delegationFindings.filter { _ in delegatorName != "targets" }
+            for role in roles where !visited.contains(role.name) {
+                guard let roleFile = delegated[role.name] else { continue }
+                visited.insert(role.name)
+                guard let roleParsed = ParsedFile.read(roleFile, findings: &findings),
+                      let roleTargets = readTargets(roleParsed, role: role.name, dialect: root.dialect, findings: &findings)
+                else { continue }
+                checkSignatures(roleParsed, role: role.name, roleKeys: role.roleKeys, ring: delegationRing,
+                                dialect: root.dialect, findings: &findings)
+                check(roleTargets, role: role.name, file: roleParsed.name, findings: &findings)
+                queue.append((roleTargets, role.name, depth + 1))
+            }
+        }
+        return findings
+    }
+
+    private func readTargets(_ file: ParsedFile, role: String, dialect: Dialect, findings: inout [Finding]) -> TargetsMetadata? {
+        do {
+            let targets = try TargetsMetadata(signed: file.envelope.signed)
+            guard targets.dialect == dialect else {
+                findings.append(Finding(file: file.name, role: role, check: .dialect,
+                                        detail: "file is \(targets.dialect.rawValue) metadata, root is \(dialect.rawValue)"))
+                return nil
+            }
+            return targets
+        } catch {
+            findings.append(Finding(file: file.name, role: role, check: .malformed, detail: error.description))
+            return nil
+        }
+    }
+
+    private func checkSignatures(_ file: ParsedFile, role: String, roleKeys: RoleKeys, ring: KeyRing, dialect: Dialect,
+                                 findings: inout [Finding]) {
+        let count = SignatureCounter.count(file.envelope.signatures, message: file.message, role: role,
+                                           roleKeys: roleKeys, ring: ring, dialect: dialect, file: file.name,
+                                           findings: &findings)
+        if count < roleKeys.threshold {
+            findings.append(Finding(file: file.name, role: role, check: .threshold,
+                                    detail: "signed by \(count) distinct keys of the role; the threshold is \(roleKeys.threshold)"))
+        }
+    }
+
+    /// Expiry, target entries and delegation structure of one targets file.
+    func check(_ targets: TargetsMetadata, role: String, file: String, findings: inout [Finding]) {
+        if targets.expires.isExpired(at: options.at) {
+            findings.append(Finding(file: file, role: role, check: .expiry, detail: "expired at \(targets.expires.text)"))
+        }
+        if targets.version < 1 {
+            findings.append(Finding(file: file, role: role, check: .version, detail: "version must be at least 1"))
+        }
+        for member in targets.targets.members {
+            if let problem = Self.problem(withTarget: member.value, dialect: targets.dialect) {
+                findings.append(Finding(file: file, role: role, check: .target, detail: "target \(member.name): \(problem)"))
+            }
+        }
+        if let delegations = targets.delegations {
+            var ringFindings: [Finding] = []
+            let inUse = Set((delegations.roles ?? []).flatMap(\.keyIDs))
+                .union(delegations.succinctRoles?["keyids"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let ring = KeyRing(keys: delegations.keys, dialect: targets.dialect, keyIDsInUse: inUse, file: file,
+                               role: role, gun: nil, at: options.at, findings: &ringFindings)
+            findings += ringFindings
+            DelegationRules.check(delegations, delegator: role, dialect: targets.dialect, ring: ring, file: file,
+                                  findings: &findings)
+        }
+    }
+
+    /// What is wrong with one target entry, if anything.
+    static func problem(withTarget value: JSONValue, dialect: Dialect) -> String? {
+        guard let object = value.objectValue else { return "entry is not an object" }
+        guard let length = object["length"]?.integerValue, length >= 0 else { return "length is not a non-negative integer" }
+        guard let hashes = object["hashes"]?.objectValue, hashes.count > 0 else { return "hashes are missing" }
+        for hash in hashes.members {
+            guard let text = hash.value.stringValue else { return "hash \(hash.name) is not a string" }
+            let decodes = dialect == .tuf ? ByteEncoding.isHex(text) : ByteEncoding.decodeBase64(text) != nil
+            if !decodes { return "hash \(hash.name) is not \(dialect == .tuf ? "hex" : "base64")" }
+        }
+        if let custom = object["custom"], custom.objectValue == nil, !custom.isNull {
+            return "custom is not an object"
+        }
+        return nil
+    }
+}

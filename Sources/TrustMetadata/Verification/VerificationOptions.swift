@@ -1,0 +1,18 @@
+import Foundation
+
+/// What verification checks against.
+public struct VerificationOptions: Sendable {
+    /// The dialect expected, or `nil` to detect it from the first file.
+    public var dialect: Dialect?
+    /// The Notary repository name (GUN) root certificates must carry; `nil` to take it
+    /// from the certificates and require that they agree.
+    public var gun: String?
+    /// The time expiry and certificate windows are checked at.
+    public var at: Date
+
+    public init(dialect: Dialect? = nil, gun: String? = nil, at: Date = Date()) {
+        self.dialect = dialect
+        self.gun = gun
+        self.at = at
+    }
+}

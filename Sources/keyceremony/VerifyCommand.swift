@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import TrustMetadata
+
+/// `keyceremony verify`: checks metadata the way strict TUF and Notary clients would.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify TUF or Notary root metadata, a root chain, or a ceremony bundle.",
+        discussion: """
+        PATH may be:
+          • one root.json — checked against its own root keys (or, with --trusted-root,
+            as the next step of a chain);
+          • a directory of N.root.json files — the chain is walked from the lowest
+            version (or from --trusted-root): each version N+1 must be exactly N+1 and
+            be signed by a threshold of version N's root keys and of its own. A
+            targets.json (with delegated role files), snapshot.json and timestamp.json
+            there are verified against the newest root;
+          • a ceremony bundle — every repository under public/metadata/ is verified,
+            and a rehearsal bundle is reported as such.
+
+        Thresholds count distinct keys; signatures by unlisted keys are ignored. Key
+        IDs are recomputed from the keys. For Notary, root keys must be certificates
+        whose CN is the GUN (--gun, or the CN the certificates agree on) and that are
+        valid at --at.
+
+        Exit status: 0 when everything verifies, 1 when there are findings (listed),
+        2 for usage or I/O errors.
+
+        Examples:
+          keyceremony verify bundle/
+          keyceremony verify repo/metadata --trusted-root 1.root.json --at 2027-01-01T00:00:00Z
+          keyceremony verify root.json --dialect notary --gun example.com/app --json
+        """
+    )
+
+    enum DialectChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, tuf, notary
+    }
+
+    @Argument(help: "A root.json, a metadata directory, or a ceremony bundle directory.")
+    var path: String
+
+    @Option(help: "Metadata dialect: auto (from _type: root = TUF, Root = Notary), tuf or notary.")
+    var dialect: DialectChoice = .auto
+
+    @Option(name: .customLong("trusted-root"), help: ArgumentHelp("A root.json to start the chain from, as a client that already trusts it.", valueName: "file"))
+    var trustedRoot: String?
+
+    @Option(help: ArgumentHelp("Notary repository name (GUN) that root certificates must name.", valueName: "name"))
+    var gun: String?
+
+    @Option(help: ArgumentHelp("Check expiry and certificate validity at this RFC 3339 time instead of now.", valueName: "time"))
+    var at: String?
+
+    @Flag(help: "Print the findings as JSON.")
+    var json = false
+
+    func run() throws {
+        var options = VerificationOptions()
+        switch dialect {
+        case .auto: options.dialect = nil
+        case .tuf: options.dialect = .tuf
+        case .notary: options.dialect = .notary
+        }
+        options.gun = gun
+        if let at {
+            guard let time = MetadataTime(at) else {
+                FileHandle.standardError.write(Data("error: --at \(at) is not an RFC 3339 time such as 2027-01-01T00:00:00Z\n".utf8))
+                throw ExitCode(2)
+            }
+            options.at = time.date
+        }
+        let report: PathVerifier.Report
+        do {
+            report = try PathVerifier(options: options).verify(path: path, trustedRoot: trustedRoot)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        if json {
+            var object = JSONObject()
+            object["passed"] = .bool(report.passed)
+            object["rehearsal"] = .bool(report.rehearsal)
+            object["dialects"] = .array(report.dialects.map { .string($0.rawValue) })
+            object["files"] = .array(report.files.map(JSONValue.string))
+            object["findings"] = .array(report.findings.map(\.json))
+            var bytes = PrettyJSONEncoder.encode(.object(object), sortKeys: false)
+            bytes.append(0x0A)
+            FileHandle.standardOutput.write(Data(bytes))
+        } else {
+            for finding in report.findings {
+                print(finding.description)
+            }
+            let errors = report.findings.filter { $0.severity == .error }.count
+            let dialects = Set(report.dialects.map(\.rawValue)).sorted().joined(separator: ", ")
+            if report.passed {
+                print("verified \(report.files.count) file(s)\(dialects.isEmpty ? "" : " (\(dialects))")\(report.rehearsal ? " — REHEARSAL bundle" : "")")
+            } else {
+                print("FAILED: \(errors) error(s) in \(report.files.count) file(s)")
+            }
+        }
+        if !report.passed { throw ExitCode(1) }
+    }
+}
