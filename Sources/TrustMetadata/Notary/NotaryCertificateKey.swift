@@ -20,12 +20,25 @@ public struct NotaryCertificateKey: Hashable, Sendable {
         } catch {
             throw KeyError("not a PEM certificate: \(error)")
         }
-        material = try PublicKeyMaterial(spki: Array(certificate.publicKey.subjectPublicKeyInfoBytes))
+        material = try Self.spkiMaterial(of: certificate)
     }
 
     init(certificate: Certificate) throws(KeyError) {
         self.certificate = certificate
-        material = try PublicKeyMaterial(spki: Array(certificate.publicKey.subjectPublicKeyInfoBytes))
+        material = try Self.spkiMaterial(of: certificate)
+    }
+
+    /// The whole DER SubjectPublicKeyInfo (`subjectPublicKeyInfoBytes` is only the key bits).
+    private static func spkiMaterial(of certificate: Certificate) throws(KeyError) -> PublicKeyMaterial {
+        let der: [UInt8]
+        do {
+            var serializer = DER.Serializer()
+            try serializer.serialize(certificate.publicKey)
+            der = serializer.serializedBytes
+        } catch {
+            throw KeyError("cannot encode the certificate's public key")
+        }
+        return try PublicKeyMaterial(spki: der)
     }
 
     /// The subject common names (notary requires exactly the GUN).
