@@ -24,11 +24,11 @@ fi
 
 # Interop peers for tests: python-tuf 7.0.1 and the SLIP-39 reference, in a private venv.
 VENV=.venv
-if [[ ! -x $VENV/bin/python ]] || ! $VENV/bin/python -c 'import tuf, shamir_mnemonic, sys; sys.exit(0 if tuf.__version__ == "7.0.1" else 1)' 2>/dev/null; then
+if [[ ! -x $VENV/bin/python ]] || ! $VENV/bin/python -c 'import tuf, shamir_mnemonic, cryptography, sys; sys.exit(0 if tuf.__version__ == "7.0.1" else 1)' 2>/dev/null; then
     PY=python3
-    say "creating $VENV with tuf==7.0.1 and shamir-mnemonic[cli]"
+    say "creating $VENV with tuf==7.0.1 (+ pyca/cryptography, which python-tuf needs to verify signatures) and shamir-mnemonic[cli]"
     $PY -m venv $VENV
-    $VENV/bin/pip install -q --disable-pip-version-check 'tuf==7.0.1' 'shamir-mnemonic[cli]==0.3.0'
+    $VENV/bin/pip install -q --disable-pip-version-check 'tuf==7.0.1' 'securesystemslib[crypto]' 'shamir-mnemonic[cli]==0.3.0'
 else
     say "$VENV has tuf 7.0.1 and shamir-mnemonic"
 fi

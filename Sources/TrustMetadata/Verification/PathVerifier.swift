@@ -125,15 +125,16 @@ public struct PathVerifier: Sendable {
             }
             return
         }
-        if names.contains("targets.json") {
-            let targets = try Self.read(directory.appendingPathComponent("targets.json").path)
+        if let targetsName = Self.latest("targets", in: names) {
+            let targets = try Self.read(directory.appendingPathComponent(targetsName).path)
             report.files.append(targets.name)
             let delegated = try delegatedFiles(in: directory, names: names, dialect: root.dialect)
             report.files += delegated.values.map(\.name).sorted()
             report.findings += TargetsVerifier(options: options).verify(targets, root: root, delegated: delegated)
         }
-        for role in ["snapshot", "timestamp"] where names.contains("\(role).json") {
-            let file = try Self.read(directory.appendingPathComponent("\(role).json").path)
+        for role in ["snapshot", "timestamp"] {
+            guard let name = Self.latest(role, in: names) else { continue }
+            let file = try Self.read(directory.appendingPathComponent(name).path)
             report.files.append(file.name)
             report.findings += TimelinessVerifier(options: options).verify(file, root: root)
         }
@@ -173,6 +174,17 @@ public struct PathVerifier: Sendable {
         return result
     }
 
+    /// `<role>.json`, or else the highest `N.<role>.json` (consistent-snapshot names).
+    static func latest(_ role: String, in names: [String]) -> String? {
+        if names.contains("\(role).json") { return "\(role).json" }
+        var best: (Int64, String)?
+        for name in names where name.hasSuffix(".\(role).json") {
+            guard let version = Int64(name.dropLast(role.count + 6)) else { continue }
+            if best == nil || version > best!.0 { best = (version, name) }
+        }
+        return best?.1
+    }
+
     /// Directories holding root or targets metadata, searched breadth-first to a bounded depth.
     static func metadataDirectories(under base: URL) -> [URL] {
         var found: [URL] = []
@@ -181,7 +193,7 @@ public struct PathVerifier: Sendable {
             var nextLevel: [URL] = []
             for directory in level {
                 guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
-                if names.contains(where: { $0 == "root.json" || $0 == "targets.json" || $0.hasSuffix(".root.json") }) {
+                if names.contains(where: { $0 == "root.json" || $0.hasSuffix(".root.json") || latest("targets", in: [$0]) != nil }) {
                     found.append(directory)
                     continue
                 }
