@@ -1,0 +1,30 @@
+import TrustMetadata
+
+/// Fixed-length-of-life metadata for tests: far enough ahead that nothing expires while
+/// the suite runs, and verification uses an explicit time anyway.
+enum TestTimes {
+    static let expires = MetadataTime("2036-01-01T00:00:00Z")!
+}
+
+/// A role's signers plus the key IDs they are listed under in one dialect.
+struct RoleSigners {
+    let signers: [SoftwareSigner]
+    let dialect: Dialect
+
+    init(_ algorithms: [KeyAlgorithm], dialect: Dialect) throws {
+        signers = try algorithms.map { try SoftwareSigner(generating: $0) }
+        self.dialect = dialect
+    }
+
+    var keys: [MetadataKey] { signers.map { MetadataKey.make($0.publicKey, dialect: dialect) } }
+    var keyIDs: [String] { keys.map(\.keyID) }
+}
+
+extension SignedMetadata {
+    /// Signs with each signer under its bare-key ID in `dialect`.
+    mutating func sign(all signers: [SoftwareSigner], dialect: Dialect) throws {
+        for signer in signers {
+            try sign(with: signer, keyID: MetadataKey.make(signer.publicKey, dialect: dialect).keyID, dialect: dialect)
+        }
+    }
+}
