@@ -35,8 +35,11 @@ final class AttributeTemplate {
 
     var count: CK_ULONG { CK_ULONG(attributes.count) }
 
-    func withPointer<R>(_ body: (UnsafeMutablePointer<CK_ATTRIBUTE>?) throws -> R) rethrows -> R {
-        try attributes.withUnsafeMutableBufferPointer { try body($0.baseAddress) }
+    /// Lends the attribute array and its length for one call. The length is passed in, not read
+    /// from the template, because the array is exclusively borrowed for the duration.
+    func withPointer<R>(_ body: (UnsafeMutablePointer<CK_ATTRIBUTE>?, CK_ULONG) throws -> R) rethrows -> R {
+        let count = self.count
+        return try attributes.withUnsafeMutableBufferPointer { try body($0.baseAddress, count) }
     }
 
     deinit {

@@ -83,10 +83,10 @@ extension Session {
         var publicHandle: CK_OBJECT_HANDLE = 0
         var privateHandle: CK_OBJECT_HANDLE = 0
         let rv: CK_RV = serialized {
-            publicTemplate.withPointer { publicPointer in
-                privateTemplate.withPointer { privatePointer in
-                    functions.C_GenerateKeyPair!(handle, &mechanism, publicPointer, publicTemplate.count,
-                                                 privatePointer, privateTemplate.count, &publicHandle, &privateHandle)
+            publicTemplate.withPointer { publicPointer, publicCount in
+                privateTemplate.withPointer { privatePointer, privateCount in
+                    functions.C_GenerateKeyPair!(handle, &mechanism, publicPointer, publicCount,
+                                                 privatePointer, privateCount, &publicHandle, &privateHandle)
                 }
             }
         }

@@ -9,6 +9,7 @@ public final class PKCS11Module: @unchecked Sendable {
     /// The resolved file system path the module was loaded from.
     public let path: String
     let functions: CK_FUNCTION_LIST_PTR
+    let initializationLock = NSLock()
 
     private static let registryLock = NSLock()
     nonisolated(unsafe) private static var registry: [String: PKCS11Module] = [:]

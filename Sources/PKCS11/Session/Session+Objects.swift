@@ -4,7 +4,7 @@ extension Session {
     /// Handles of every object matching `template` that this session can see.
     func findObjects(_ template: AttributeTemplate) throws(PKCS11Error) -> [CK_OBJECT_HANDLE] {
         try serialized { () throws(PKCS11Error) -> [CK_OBJECT_HANDLE] in
-            let rv = template.withPointer { functions.C_FindObjectsInit!(handle, $0, template.count) }
+            let rv = template.withPointer { functions.C_FindObjectsInit!(handle, $0, $1) }
             try check("C_FindObjectsInit", rv)
             defer { _ = functions.C_FindObjectsFinal!(handle) }
             var found: [CK_OBJECT_HANDLE] = []

@@ -10,6 +10,9 @@ extension PKCS11Module {
         guard !label.isEmpty, label.utf8.count <= 32 else {
             throw .invalidArgument("a token label must have 1 to 32 bytes; '\(label)' does not")
         }
+        // Two callers must never pick the same blank slot.
+        initializationLock.lock()
+        defer { initializationLock.unlock() }
         let present = try tokens()
         if present.contains(where: { $0.initialized && $0.identity.label == label }) {
             throw .invalidArgument("a token labelled '\(label)' already exists; refusing to create a second")

@@ -24,7 +24,7 @@ extension Session {
             .add(UInt(CKA_LABEL), string: label)
         secret.withBytes { template.add(UInt(CKA_VALUE), bytes: Array($0)) }
         var object: CK_OBJECT_HANDLE = 0
-        let rv = serialized { template.withPointer { functions.C_CreateObject!(handle, $0, template.count, &object) } }
+        let rv = serialized { template.withPointer { functions.C_CreateObject!(handle, $0, $1, &object) } }
         try check("C_CreateObject", rv, during: "loading the wrapping key")
         return WrappingKey(label: label, handle: object)
     }
@@ -76,7 +76,7 @@ extension Session {
             var input = wrapped
             var ck = CK_MECHANISM(mechanism: CK_MECHANISM_TYPE(mechanism.mechanism), pParameter: nil, ulParameterLen: 0)
             return privateTemplate.withPointer {
-                functions.C_UnwrapKey!(handle, &ck, wrappingKey.handle, &input, CK_ULONG(input.count), $0, privateTemplate.count, &privateHandle)
+                functions.C_UnwrapKey!(handle, &ck, wrappingKey.handle, &input, CK_ULONG(input.count), $0, $1, &privateHandle)
             }
         }
         try check("C_UnwrapKey", rv, during: "restoring '\(policy.label)'")
@@ -92,7 +92,7 @@ extension Session {
             .add(UInt(CKA_EC_PARAMS), bytes: parameters)
             .add(UInt(CKA_EC_POINT), bytes: [0x04, UInt8(point.count)] + point)
         var publicHandle: CK_OBJECT_HANDLE = 0
-        let createRV = serialized { publicTemplate.withPointer { functions.C_CreateObject!(handle, $0, publicTemplate.count, &publicHandle) } }
+        let createRV = serialized { publicTemplate.withPointer { functions.C_CreateObject!(handle, $0, $1, &publicHandle) } }
         do throws(PKCS11Error) {
             try check("C_CreateObject", createRV, during: "restoring '\(policy.label)'")
             let key = TokenKey(label: policy.label, id: id, algorithm: algorithm, subjectPublicKeyInfo: spki,
