@@ -81,7 +81,7 @@ public final class PKCS11Module: @unchecked Sendable {
             try check("C_GetTokenInfo", rv)
             result.append(TokenInfo(slot: slot, info: info))
         }
-        return result
+        return result.sorted { ($0.identity.label, $0.identity.serial) < ($1.identity.label, $1.identity.serial) }
     }
 
     /// Re-reads one token's state, for instance to report its PIN counters after a failed login.
@@ -93,7 +93,7 @@ public final class PKCS11Module: @unchecked Sendable {
 
     /// Selects exactly one token. No match, or more than one, is an error listing the tokens present.
     public func token(matching selector: TokenSelector) throws(PKCS11Error) -> TokenInfo {
-        let present = try tokens()
+        let present = try tokens().filter(\.initialized)
         let matches = present.filter { selector.matches($0) }
         switch matches.count {
         case 1: return matches[0]
