@@ -57,6 +57,8 @@ let package = Package(
         .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "TestSupport"]),
         .testTarget(name: "TrustMetadataTests", dependencies: ["TrustMetadata", "PKCS11", "TestSupport"]),
         .testTarget(name: "CeremonyTests", dependencies: ["Ceremony", "TestSupport"]),
+        // Runs the built `keyceremony` executable as a process, each test with its own SoftHSM2.
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         // Shared helpers for tests: temporary SoftHSM2 homes, running processes.
         .target(name: "TestSupport", dependencies: ["PKCS11"], path: "Tests/TestSupport"),
     ]

@@ -1,0 +1,53 @@
+import Foundation
+import Glibc
+import PKCS11
+
+/// Reads a PIN from the controlling terminal with echo off, straight into ``SecretBytes``.
+///
+/// It opens `/dev/tty` rather than reading standard input, so a PIN can never be piped in from
+/// a file or a script by accident, and without a terminal it fails at once instead of hanging.
+public enum TerminalPINReader {
+    public enum Failure: Error, CustomStringConvertible {
+        case noTerminal(prompt: String)
+        case empty(prompt: String)
+
+        public var description: String {
+            switch self {
+            case let .noTerminal(prompt):
+                return "no terminal to read a PIN from (\(prompt)); a production ceremony needs an officer at a terminal, a rehearsal can use --rehearsal --pins FILE"
+            case let .empty(prompt):
+                return "no PIN was entered (\(prompt))"
+            }
+        }
+    }
+
+    public static func read(prompt: String) throws(Failure) -> SecretBytes {
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY)
+        guard fd >= 0 else { throw .noTerminal(prompt: prompt) }
+        defer { close(fd) }
+        var original = termios()
+        guard tcgetattr(fd, &original) == 0 else { throw .noTerminal(prompt: prompt) }
+        var silent = original
+        silent.c_lflag &= ~tcflag_t(ECHO | ECHONL)
+        silent.c_lflag |= tcflag_t(ICANON)
+        let text = Array("\(prompt): ".utf8)
+        _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        tcsetattr(fd, TCSAFLUSH, &silent)
+        defer {
+            tcsetattr(fd, TCSAFLUSH, &original)
+            _ = write(fd, "\n", 1)
+        }
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while Glibc.read(fd, &byte, 1) == 1, byte != 0x0A, byte != 0x0D, bytes.count < 256 {
+            bytes.append(byte)
+        }
+        byte = 0
+        let pin = SecretBytes(bytes)
+        bytes.withUnsafeMutableBytes { raw in
+            for i in raw.indices { raw[i] = 0 }
+        }
+        guard !pin.isEmpty else { throw .empty(prompt: prompt) }
+        return pin
+    }
+}

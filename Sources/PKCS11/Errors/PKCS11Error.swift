@@ -1,0 +1,62 @@
+/// Everything that can go wrong talking to a token, in words that name the token.
+///
+/// Messages never contain a PIN or key material: they are built only from token identities,
+/// labels, attribute names and return codes.
+public enum PKCS11Error: Error, Sendable, Equatable, CustomStringConvertible {
+    case moduleUnavailable(path: String, reason: String)
+    case call(function: String, code: ReturnCode, token: TokenIdentity?)
+    case wrongPIN(token: TokenIdentity, state: PINState)
+    case pinLocked(token: TokenIdentity)
+    case tokenNotFound(selector: String, present: [TokenIdentity])
+    case ambiguousToken(selector: String, matches: [TokenIdentity])
+    case tokenRemoved(token: TokenIdentity, during: String)
+    case duplicateObject(what: String, token: TokenIdentity)
+    case policyMismatch(key: String, attribute: String, expected: Bool, actual: Bool?, token: TokenIdentity)
+    case signatureInvalid(key: String, token: TokenIdentity)
+    case unsupportedKey(key: String, reason: String, token: TokenIdentity)
+    case keyNotFound(what: String, token: TokenIdentity)
+    case invalidURI(String, reason: String)
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case let .moduleUnavailable(path, reason):
+            return "cannot load PKCS#11 module '\(path)': \(reason)"
+        case let .call(function, code, token):
+            let on = token.map { " on token \($0)" } ?? ""
+            return "\(function) failed\(on): \(code)"
+        case let .wrongPIN(token, state):
+            var text = "wrong PIN for token \(token)"
+            if state.finalTry { text += "; the token reports ONE try left before it locks" }
+            else if state.countLow { text += "; the token reports few tries left" }
+            return text
+        case let .pinLocked(token):
+            return "the user PIN of token \(token) is locked after too many wrong tries; the security officer must reset it"
+        case let .tokenNotFound(selector, present):
+            return "no token matches \(selector); tokens present: \(Self.list(present))"
+        case let .ambiguousToken(selector, matches):
+            return "more than one token matches \(selector): \(Self.list(matches)); select by serial instead"
+        case let .tokenRemoved(token, during):
+            return "token \(token) was removed or stopped answering during \(during)"
+        case let .duplicateObject(what, token):
+            return "token \(token) already holds an object with \(what); refusing to create another"
+        case let .policyMismatch(key, attribute, expected, actual, token):
+            let seen = actual.map { String($0) } ?? "unreadable"
+            return "key '\(key)' on token \(token) has \(attribute)=\(seen), but the key policy requires \(expected)"
+        case let .signatureInvalid(key, token):
+            return "token \(token) returned a signature from key '\(key)' that does not verify; the token or its key is not to be trusted"
+        case let .unsupportedKey(key, reason, token):
+            return "key '\(key)' on token \(token) cannot be used: \(reason)"
+        case let .keyNotFound(what, token):
+            return "token \(token) holds no key with \(what)"
+        case let .invalidURI(uri, reason):
+            return "invalid pkcs11: URI '\(uri)': \(reason)"
+        case let .invalidArgument(reason):
+            return reason
+        }
+    }
+
+    private static func list(_ tokens: [TokenIdentity]) -> String {
+        tokens.isEmpty ? "none" : tokens.map(\.description).joined(separator: ", ")
+    }
+}

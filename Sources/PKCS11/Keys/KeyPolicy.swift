@@ -1,0 +1,31 @@
+/// The attributes a generated key must have, set explicitly and then read back and checked.
+///
+/// The defaults are those of a root key: it lives on the token, needs a login, can only sign,
+/// and can never leave the token. A backup ceremony relaxes `extractable` so that the key can
+/// be wrapped — and only wrapped — under a backup key.
+public struct KeyPolicy: Sendable, Equatable, Codable {
+    public var label: String
+    public var extractable: Bool
+    /// Ask for `CKA_MODIFIABLE=false`; dropped silently only if the token refuses the attribute.
+    public var preferUnmodifiable: Bool
+
+    public init(label: String, extractable: Bool = false, preferUnmodifiable: Bool = true) {
+        self.label = label
+        self.extractable = extractable
+        self.preferUnmodifiable = preferUnmodifiable
+    }
+
+    /// The attribute values the read-back must show on the private key.
+    var expectations: [(name: String, attribute: KeyAttributes.Flag, value: Bool)] {
+        [
+            ("CKA_SENSITIVE", .sensitive, true),
+            ("CKA_ALWAYS_SENSITIVE", .alwaysSensitive, true),
+            ("CKA_EXTRACTABLE", .extractable, extractable),
+            ("CKA_NEVER_EXTRACTABLE", .neverExtractable, !extractable),
+            ("CKA_LOCAL", .local, true),
+            ("CKA_SIGN", .sign, true),
+            ("CKA_PRIVATE", .private, true),
+            ("CKA_TOKEN", .token, true),
+        ]
+    }
+}

@@ -1,0 +1,20 @@
+import CPKCS11
+import Foundation
+
+/// A signing key pair on a token, found or generated through a ``Session``.
+///
+/// The object handles are only meaningful within the session that produced the value.
+public struct TokenKey: Sendable, Equatable {
+    public let label: String
+    public let id: [UInt8]
+    public let algorithm: KeyAlgorithm
+    /// DER SubjectPublicKeyInfo of the public half.
+    public let subjectPublicKeyInfo: [UInt8]
+    /// The private key's attributes as read back from the token.
+    public let attributes: KeyAttributes
+    let privateHandle: CK_OBJECT_HANDLE
+    let publicHandle: CK_OBJECT_HANDLE?
+
+    /// The `CKA_ID` in lowercase hex.
+    public var idHex: String { id.map { String(format: "%02x", $0) }.joined() }
+}

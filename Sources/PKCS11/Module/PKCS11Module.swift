@@ -1,0 +1,128 @@
+import CPKCS11
+import Foundation
+
+/// A PKCS#11 module loaded with `dlopen` and initialised once for the life of the process.
+///
+/// `C_Initialize` may succeed only once per process and `C_Finalize` would pull the module out
+/// from under every other user, so modules are shared through ``open(_:)`` and never finalised.
+public final class PKCS11Module: @unchecked Sendable {
+    /// The resolved file system path the module was loaded from.
+    public let path: String
+    let functions: CK_FUNCTION_LIST_PTR
+    let initializationLock = NSLock()
+
+    private static let registryLock = NSLock()
+    nonisolated(unsafe) private static var registry: [String: PKCS11Module] = [:]
+
+    private init(path: String, functions: CK_FUNCTION_LIST_PTR) {
+        self.path = path
+        self.functions = functions
+    }
+
+    /// Opens a module by path or by a short alias such as `softhsm` (see ``ModuleAlias``).
+    ///
+    /// Every call with the same module returns the same instance, so concurrent tasks share one
+    /// initialisation and the module is never initialised twice.
+    public static func open(_ pathOrAlias: String) throws(PKCS11Error) -> PKCS11Module {
+        let path = ModuleAlias.resolve(pathOrAlias)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .moduleUnavailable(path: path, reason: "no such file; is the token's PKCS#11 library installed?")
+        }
+        let key = (try? FileManager.default.destinationOfSymbolicLink(atPath: path))
+            .map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: path).deletingLastPathComponent()).standardizedFileURL.path }
+            ?? URL(fileURLWithPath: path).standardizedFileURL.path
+
+        registryLock.lock()
+        defer { registryLock.unlock() }
+        if let module = registry[key] { return module }
+
+        var list: CK_FUNCTION_LIST_PTR? = nil
+        var message = [CChar](repeating: 0, count: 512)
+        guard kc_pkcs11_load(path, &list, &message, UInt(message.count)) == 0, let functions = list else {
+            let reason = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            throw .moduleUnavailable(path: path, reason: reason)
+        }
+        var args = CK_C_INITIALIZE_ARGS()
+        args.flags = CK_FLAGS(CKF_OS_LOCKING_OK)
+        let rv = withUnsafeMutablePointer(to: &args) { functions.pointee.C_Initialize!(UnsafeMutableRawPointer($0)) }
+        if rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED {
+            throw .call(function: "C_Initialize", code: ReturnCode(rv), token: nil)
+        }
+        let module = PKCS11Module(path: path, functions: functions)
+        registry[key] = module
+        return module
+    }
+
+    /// Library information: who made the module and which version it is.
+    public func info() throws(PKCS11Error) -> ModuleInfo {
+        var info = CK_INFO()
+        try check("C_GetInfo", functions.pointee.C_GetInfo!(&info))
+        return ModuleInfo(
+            manufacturer: FixedText.string(from: info.manufacturerID),
+            description: FixedText.string(from: info.libraryDescription),
+            version: "\(info.libraryVersion.major).\(info.libraryVersion.minor)"
+        )
+    }
+
+    /// The slots that currently hold a token, each with the token's identity and state.
+    public func tokens() throws(PKCS11Error) -> [TokenInfo] {
+        var count: CK_ULONG = 0
+        try check("C_GetSlotList", functions.pointee.C_GetSlotList!(CK_BBOOL(CK_TRUE), nil, &count))
+        var slots = [CK_SLOT_ID](repeating: 0, count: Int(count))
+        if count > 0 {
+            try check("C_GetSlotList", functions.pointee.C_GetSlotList!(CK_BBOOL(CK_TRUE), &slots, &count))
+        }
+        var result: [TokenInfo] = []
+        for slot in slots.prefix(Int(count)) {
+            var info = CK_TOKEN_INFO()
+            let rv = functions.pointee.C_GetTokenInfo!(slot, &info)
+            // A token pulled out between the two calls simply is not listed.
+            if rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_DEVICE_REMOVED { continue }
+            try check("C_GetTokenInfo", rv)
+            result.append(TokenInfo(slot: slot, info: info))
+        }
+        return result.sorted { ($0.identity.label, $0.identity.serial) < ($1.identity.label, $1.identity.serial) }
+    }
+
+    /// Re-reads one token's state, for instance to report its PIN counters after a failed login.
+    func refreshedInfo(slot: CK_SLOT_ID) -> TokenInfo? {
+        var info = CK_TOKEN_INFO()
+        guard functions.pointee.C_GetTokenInfo!(slot, &info) == CKR_OK else { return nil }
+        return TokenInfo(slot: slot, info: info)
+    }
+
+    /// Selects exactly one token. No match, or more than one, is an error listing the tokens present.
+    public func token(matching selector: TokenSelector) throws(PKCS11Error) -> TokenInfo {
+        let present = try tokens().filter(\.initialized)
+        let matches = present.filter { selector.matches($0) }
+        switch matches.count {
+        case 1: return matches[0]
+        case 0: throw .tokenNotFound(selector: selector.description, present: present.map(\.identity))
+        default: throw .ambiguousToken(selector: selector.description, matches: matches.map(\.identity))
+        }
+    }
+
+    /// Opens a read-write session on a token chosen by `selector`.
+    public func openSession(on selector: TokenSelector) throws(PKCS11Error) -> Session {
+        try openSession(on: token(matching: selector))
+    }
+
+    /// Opens a read-write session on an already-selected token.
+    public func openSession(on token: TokenInfo) throws(PKCS11Error) -> Session {
+        var handle: CK_SESSION_HANDLE = 0
+        let flags = CK_FLAGS(CKF_SERIAL_SESSION | CKF_RW_SESSION)
+        try check("C_OpenSession", functions.pointee.C_OpenSession!(token.slot, flags, nil, nil, &handle), token: token.identity)
+        return Session(module: self, token: token, handle: handle)
+    }
+
+    func check(_ function: String, _ rv: CK_RV, token: TokenIdentity? = nil) throws(PKCS11Error) {
+        guard rv == CKR_OK else { throw .call(function: function, code: ReturnCode(rv), token: token) }
+    }
+}
+
+/// What a module says about itself in `C_GetInfo`.
+public struct ModuleInfo: Sendable, Equatable, Codable {
+    public let manufacturer: String
+    public let description: String
+    public let version: String
+}

@@ -1,0 +1,62 @@
+import CPKCS11
+
+extension Session {
+    /// Handles of every object matching `template` that this session can see.
+    func findObjects(_ template: AttributeTemplate) throws(PKCS11Error) -> [CK_OBJECT_HANDLE] {
+        try serialized { () throws(PKCS11Error) -> [CK_OBJECT_HANDLE] in
+            let rv = template.withPointer { functions.C_FindObjectsInit!(handle, $0, $1) }
+            try check("C_FindObjectsInit", rv)
+            defer { _ = functions.C_FindObjectsFinal!(handle) }
+            var found: [CK_OBJECT_HANDLE] = []
+            var batch = [CK_OBJECT_HANDLE](repeating: 0, count: 64)
+            while true {
+                var count: CK_ULONG = 0
+                try check("C_FindObjects", functions.C_FindObjects!(handle, &batch, CK_ULONG(batch.count), &count))
+                if count == 0 { break }
+                found.append(contentsOf: batch.prefix(Int(count)))
+            }
+            return found
+        }
+    }
+
+    /// One attribute's bytes, or `nil` when the object has no such attribute or keeps it secret.
+    func attribute(_ type: UInt, of object: CK_OBJECT_HANDLE) throws(PKCS11Error) -> [UInt8]? {
+        try serialized { () throws(PKCS11Error) -> [UInt8]? in
+            var query = CK_ATTRIBUTE(type: CK_ATTRIBUTE_TYPE(type), pValue: nil, ulValueLen: 0)
+            var rv = functions.C_GetAttributeValue!(handle, object, &query, 1)
+            if rv == CKR_ATTRIBUTE_SENSITIVE || rv == CKR_ATTRIBUTE_TYPE_INVALID { return nil }
+            try check("C_GetAttributeValue", rv)
+            if query.ulValueLen == KC_CK_UNAVAILABLE_INFORMATION { return nil }
+            var value = [UInt8](repeating: 0, count: Int(query.ulValueLen))
+            rv = value.withUnsafeMutableBytes { buffer in
+                query.pValue = buffer.baseAddress
+                return functions.C_GetAttributeValue!(handle, object, &query, 1)
+            }
+            if rv == CKR_ATTRIBUTE_SENSITIVE || rv == CKR_ATTRIBUTE_TYPE_INVALID { return nil }
+            try check("C_GetAttributeValue", rv)
+            return Array(value.prefix(Int(query.ulValueLen)))
+        }
+    }
+
+    func boolAttribute(_ type: UInt, of object: CK_OBJECT_HANDLE) throws(PKCS11Error) -> Bool? {
+        try attribute(type, of: object).map { $0.first.map { $0 != 0 } ?? false }
+    }
+
+    func ulongAttribute(_ type: UInt, of object: CK_OBJECT_HANDLE) throws(PKCS11Error) -> UInt? {
+        guard let bytes = try attribute(type, of: object), bytes.count == MemoryLayout<CK_ULONG>.size else { return nil }
+        return UInt(bytes.withUnsafeBytes { $0.loadUnaligned(as: CK_ULONG.self) })
+    }
+
+    /// Whether any object on the token already carries this label or this ID.
+    func objectExists(label: String? = nil, id: [UInt8]? = nil) throws(PKCS11Error) -> Bool {
+        let template = AttributeTemplate()
+        if let label { template.add(UInt(CKA_LABEL), string: label) }
+        if let id { template.add(UInt(CKA_ID), bytes: id) }
+        return try !findObjects(template).isEmpty
+    }
+
+    func destroy(_ object: CK_OBJECT_HANDLE) throws(PKCS11Error) {
+        let rv = serialized { functions.C_DestroyObject!(handle, object) }
+        try check("C_DestroyObject", rv)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import PKCS11
+import Testing
+import TestSupport
+
+@Suite("Key generation on SoftHSM2")
+struct KeyGenerationTests {
+    @Test("every algorithm generates a key whose read-back attributes match the policy", arguments: KeyAlgorithm.allCases)
+    func generatesUnderPolicy(algorithm: KeyAlgorithm) throws {
+        let token = try SoftHSMSandbox.makeToken("gen")
+        let session = try token.session()
+        defer { session.close() }
+        let key = try session.generateKeyPair(algorithm, policy: KeyPolicy(label: "root-\(algorithm)"))
+        #expect(key.algorithm == algorithm)
+        #expect(key.id.count == 16)
+        #expect(key.attributes.sensitive == true)
+        #expect(key.attributes.alwaysSensitive == true)
+        #expect(key.attributes.extractable == false)
+        #expect(key.attributes.neverExtractable == true)
+        #expect(key.attributes.local == true)
+        #expect(key.attributes.sign == true)
+
+        // Found again by label, the key is the same key.
+        let again = try session.key(.label("root-\(algorithm)"))
+        #expect(again.subjectPublicKeyInfo == key.subjectPublicKeyInfo)
+        #expect(again.id == key.id)
+    }
+
+    @Test("an extractable policy is honoured and read back as such")
+    func extractablePolicy() throws {
+        let token = try SoftHSMSandbox.makeToken("gen")
+        let session = try token.session()
+        defer { session.close() }
+        let key = try session.generateKeyPair(.ecdsaP256, policy: KeyPolicy(label: "backup-me", extractable: true))
+        #expect(key.attributes.extractable == true)
+        #expect(key.attributes.neverExtractable == false)
+        #expect(key.attributes.sensitive == true)
+    }
+
+    @Test("a label already on the token is refused and no second key appears")
+    func duplicateLabelRefused() throws {
+        let token = try SoftHSMSandbox.makeToken("dup")
+        let session = try token.session()
+        defer { session.close() }
+        _ = try session.generateKeyPair(.ecdsaP256, policy: KeyPolicy(label: "root"))
+        #expect {
+            _ = try session.generateKeyPair(.ed25519, policy: KeyPolicy(label: "root"))
+        } throws: { error in
+            guard case .duplicateObject = error as? PKCS11Error else { return false }
+            return "\(error)".contains("already holds an object with label 'root'") && "\(error)".contains(token.label)
+        }
+        #expect(try session.keyObjects().filter { $0.label == "root" }.count == 2) // one private, one public
+    }
+
+    @Test("pkcs11-tool independently reports a generated key as sensitive, always sensitive, never extractable and local")
+    func pkcs11ToolAgrees() throws {
+        let token = try SoftHSMSandbox.makeToken("inspect")
+        let session = try token.session()
+        defer { session.close() }
+        let key = try session.generateKeyPair(.ecdsaP256, policy: KeyPolicy(label: "inspected"))
+        let result = try ProcessRunner.run("pkcs11-tool", [
+            "--module", SoftHSMSandbox.modulePath, "--token-label", token.label,
+            "--login", "--pin", token.userPIN, "--list-objects", "--type", "privkey",
+        ])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("label:      inspected"))
+        #expect(result.stdout.contains("ID:         \(key.idHex)"))
+        let access = result.stdout.split(separator: "\n").first { $0.contains("Access:") }.map(String.init) ?? ""
+        for word in ["sensitive", "always sensitive", "never extractable", "local"] {
+            #expect(access.contains(word), "pkcs11-tool says: \(access)")
+        }
+        #expect(!access.contains(" extractable,") || access.contains("never extractable"))
+    }
+}

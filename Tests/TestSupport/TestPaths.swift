@@ -1,0 +1,38 @@
+import Foundation
+
+public enum TestPaths {
+    /// The package root, found from this source file's location.
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `keyceremony` executable built next to the test bundle.
+    public static var keyceremony: String {
+        get throws {
+            var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            for _ in 0..<4 {
+                let candidate = dir.appendingPathComponent("keyceremony").path
+                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+                dir.deleteLastPathComponent()
+            }
+            throw TestSupportError("the keyceremony executable was not built next to the tests; run 'swift build' first")
+        }
+    }
+
+    /// The interop venv's python, made by scripts/setup.sh.
+    public static var python: String {
+        get throws {
+            let path = packageRoot.appendingPathComponent(".venv/bin/python").path
+            guard FileManager.default.isExecutableFile(atPath: path) else {
+                throw TestSupportError("python-tuf venv missing at \(path); run scripts/setup.sh")
+            }
+            return path
+        }
+    }
+
+    /// A fresh temporary directory, removed by the caller via `defer`.
+    public static func temporaryDirectory(_ name: String = "kc") throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}

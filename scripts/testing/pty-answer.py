@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Runs a command on a pseudo-terminal and answers its prompts, for tests of interactive steps.
+
+usage: pty-answer.py ANSWERS.json -- COMMAND [ARGS...]
+ANSWERS.json is a list of [prompt substring, answer] pairs, used in order. The answers file is
+how tests hand PINs to a terminal prompt without putting them in argv or the environment.
+Exits with the command's exit code; everything the command wrote is echoed on stdout.
+A command that waits for input no answer matches is killed after 120 s of silence.
+"""
+import json, os, pty, select, signal, sys
+
+def main():
+    sep = sys.argv.index("--")
+    answers = json.load(open(sys.argv[1]))
+    command = sys.argv[sep + 1:]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(command[0], command)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], 120)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            sys.stdout.write(seen.decode(errors="replace") + "\n[pty-answer: timed out waiting for output]\n")
+            break
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        seen += data
+        while answers and answers[0][0].encode() in seen:
+            prompt, answer = answers.pop(0)
+            seen = seen.replace(prompt.encode(), prompt.encode() + b"<answered>", 1)
+            os.write(fd, (answer + "\n").encode())
+    _, status = os.waitpid(pid, 0)
+    sys.stdout.write(seen.decode(errors="replace"))
+    sys.exit(os.waitstatus_to_exitcode(status))
+
+main()
