@@ -51,8 +51,8 @@ final class NotaryServer {
     }
 
     /// Runs the notary client against this server with the given trust directory.
-    func client(_ trustDirectory: String, _ arguments: [String], passphrase: String = "interop-test-passphrase") throws -> ProcessRunner.Result {
-        try ProcessRunner.run(try PackagePaths.tool("notary"), ["-s", url, "-d", trustDirectory] + arguments, environment: [
+    func client(_ trustDirectory: String, _ arguments: [String], passphrase: String = "interop-test-passphrase") throws -> PeerProcess.Result {
+        try PeerProcess.run(try PackagePaths.tool("notary"), ["-s", url, "-d", trustDirectory] + arguments, environment: [
             "NOTARY_ROOT_PASSPHRASE": passphrase,
             "NOTARY_TARGETS_PASSPHRASE": passphrase,
             "NOTARY_SNAPSHOT_PASSPHRASE": passphrase,

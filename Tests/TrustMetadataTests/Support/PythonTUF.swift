@@ -4,8 +4,8 @@ import Foundation
 enum PythonTUF {
     static var script: String { PackagePaths.path("scripts/fixtures/tuf_peer.py") }
 
-    static func run(_ arguments: [String]) throws -> ProcessRunner.Result {
-        try ProcessRunner.run(try PackagePaths.python(), [script] + arguments)
+    static func run(_ arguments: [String]) throws -> PeerProcess.Result {
+        try PeerProcess.run(try PackagePaths.python(), [script] + arguments)
     }
 
     /// What an ngclient `Updater` reached when walking a repository directory.

@@ -1,3 +1,4 @@
+import Foundation
 import TrustMetadata
 
 /// Fixed-length-of-life metadata for tests: far enough ahead that nothing expires while
@@ -26,5 +27,15 @@ extension SignedMetadata {
         for signer in signers {
             try sign(with: signer, keyID: MetadataKey.make(signer.publicKey, dialect: dialect).keyID, dialect: dialect)
         }
+    }
+}
+
+extension TestTimes {
+    /// When the checked-in fixtures are verified: the notary fixture's generation time
+    /// plus an hour (its timestamp lives 14 days), well before python-tuf fixtures expire.
+    static var verificationTime: Date {
+        let text = (try? String(contentsOfFile: PackagePaths.path("fixtures/notary/generated-at"), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return (MetadataTime(text)?.date ?? Date()).addingTimeInterval(3600)
     }
 }

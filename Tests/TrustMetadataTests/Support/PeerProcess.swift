@@ -1,7 +1,7 @@
 import Foundation
 
 /// Runs a peer tool to completion and captures its output.
-struct ProcessRunner {
+struct PeerProcess {
     struct Result {
         let status: Int32
         let stdout: String
