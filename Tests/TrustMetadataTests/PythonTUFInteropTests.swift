@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import TrustMetadata
+
+/// This project's TUF metadata against python-tuf 7.0.1, in both directions.
+@Suite("python-tuf 7.0.1 interop")
+struct PythonTUFInteropTests {
+    static let options = VerificationOptions(dialect: .tuf, at: TestTimes.verificationTime)
+
+    private func verify(_ directory: String) throws -> PathVerifier.Report {
+        try PathVerifier(options: Self.options).verify(path: directory)
+    }
+
+    @Test("metadata written here loads in python-tuf, and its Updater walks the chain 1→2→3 and the delegation")
+    func pythonLoadsAndWalksOurRepository() throws {
+        let repository = try TUFTestRepository()
+        let directory = try TemporaryDirectory("tuf-ours")
+        defer { directory.remove() }
+        try repository.write(to: directory)
+
+        let names = repository.files.keys.sorted()
+        let load = try PythonTUF.run(["load"] + names.map { directory.path($0) })
+        #expect(load.status == 0, "\(load.combined)")
+
+        let walk = try PythonTUF.walk(directory.path, target: TUFTestRepository.delegatedTarget)
+        #expect(walk.ok, "\(walk.error ?? "")")
+        #expect(walk.root_version == 3)
+        #expect(walk.target_found == true)
+
+        let report = try verify(directory.path)
+        #expect(report.passed, "\(report.findings)")
+    }
+
+    /// The tamperings the issue names, applied to our own chain at version 2.
+    enum Tampering: String, CaseIterable, Sendable {
+        case changedByte, removedSignature, swappedKeyID, versionSkip, missingOldThreshold
+    }
+
+    @Test("tampered variants of our chain are rejected by python-tuf and by us", arguments: Tampering.allCases)
+    func tamperedOurs(_ tampering: Tampering) throws {
+        let repository = try TUFTestRepository()
+        var second = repository.roots[1]
+        switch tampering {
+        case .changedByte:
+            second.signed["expires"] = "2036-01-01T00:00:01Z"
+        case .removedSignature:
+            // Drop c's signature: v2's own threshold (2 of {b, c}) is no longer met.
+            second.signatures.removeAll { $0.keyID == MetadataKey.tuf(repository.c.publicKey).keyID }
+        case .swappedKeyID:
+            let ka = MetadataKey.tuf(repository.a.publicKey).keyID
+            let kb = MetadataKey.tuf(repository.b.publicKey).keyID
+            for i in second.signatures.indices {
+                if second.signatures[i].keyID == ka { second.signatures[i].keyID = kb }
+                else if second.signatures[i].keyID == kb { second.signatures[i].keyID = ka }
+            }
+        case .versionSkip:
+            var root = try RootMetadata(signed: second.signed)
+            root.version = 3
+            second = root.signedMetadata()
+            try second.sign(all: [repository.a, repository.b, repository.c], dialect: .tuf)
+        case .missingOldThreshold:
+            second.signatures.removeAll()
+            try second.sign(all: [repository.b, repository.c], dialect: .tuf)
+        }
+        let directory = try TemporaryDirectory("tuf-tampered")
+        defer { directory.remove() }
+        try repository.write(to: directory, replacing: ["2.root.json": try second.fileBytes(dialect: .tuf), "3.root.json": nil])
+
+        let walk = try PythonTUF.walk(directory.path)
+        #expect(!walk.ok)
+        #expect(walk.root_version == 1, "python-tuf accepted the tampered root: \(walk.error ?? "")")
+
+        let report = try verify(directory.path)
+        #expect(!report.passed)
+        let expected: Finding.Check = tampering == .versionSkip ? .version : .threshold
+        #expect(report.findings.contains { $0.check == expected && $0.severity == .error && $0.file.hasSuffix("2.root.json") },
+                "\(report.findings)")
+    }
+
+    @Test("a repository python-tuf writes now (rotations, delegations) passes our verifier")
+    func freshPythonRepository() throws {
+        let directory = try TemporaryDirectory("tuf-python")
+        defer { directory.remove() }
+        let make = try PythonTUF.run(["make-repo", directory.path])
+        #expect(make.status == 0, "\(make.combined)")
+        let walk = try PythonTUF.walk(directory.path, target: "files/role1.txt")
+        #expect(walk.ok && walk.root_version == 3 && walk.target_found == true, "\(walk)")
+        let report = try verify(directory.path)
+        #expect(report.passed, "\(report.findings)")
+        #expect(report.files.contains { $0.hasSuffix("1.role1.json") })
+        #expect(report.files.contains { $0.hasSuffix("1.role2.json") })
+        for tampering in try FileManager.default.contentsOfDirectory(atPath: directory.path("tampered")) {
+            let path = directory.path("tampered/\(tampering)")
+            #expect(try PythonTUF.walk(path).root_version == 1, "\(tampering)")
+            #expect(!(try verify(path)).passed, "\(tampering) passed our verifier")
+        }
+    }
+
+    @Test("the checked-in python-tuf fixtures pass, and their tampered variants fail, in both tools",
+          arguments: ["", "changed-byte", "removed-signature", "swapped-keyid", "version-skip", "missing-old-threshold"])
+    func fixtures(_ tampering: String) throws {
+        let path = PackagePaths.path("fixtures/tuf/python-tuf" + (tampering.isEmpty ? "" : "/tampered/\(tampering)"))
+        let walk = try PythonTUF.walk(path)
+        let report = try verify(path)
+        if tampering.isEmpty {
+            #expect(walk.ok && walk.root_version == 3)
+            #expect(report.passed, "\(report.findings)")
+        } else {
+            #expect(walk.root_version == 1)
+            #expect(!report.passed)
+        }
+    }
+
+    @Test("a root whose keys live on SoftHSM2 tokens loads in python-tuf (every algorithm)")
+    func tokenSignedRoot() throws {
+        let token = try SoftHSMToken.make()
+        let algorithms: [TokenAlgorithm] = [.ecdsaP256, .ed25519, .ecdsaP384, .rsa3072]
+        let signers = try algorithms.map { try token.generateSigner($0) }
+        let online = try SoftwareSigner(generating: .ed25519)
+        var root = RootMetadata(dialect: .tuf, version: 1, expires: TestTimes.expires, keys: [:], roles: [:])
+        let rootIDs = signers.map { root.addKey(.tuf($0.publicKey)) }
+        root.roles["root"] = RoleKeys(keyIDs: rootIDs, threshold: Int64(signers.count))
+        let onlineID = root.addKey(.tuf(online.publicKey))
+        for role in ["targets", "snapshot", "timestamp"] { root.roles[role] = RoleKeys(keyIDs: [onlineID], threshold: 1) }
+        var file = root.signedMetadata()
+        for (signer, id) in zip(signers, rootIDs) { try file.sign(with: signer, keyID: id, dialect: .tuf) }
+
+        let directory = try TemporaryDirectory("tuf-token")
+        defer { directory.remove() }
+        try directory.write(try file.fileBytes(dialect: .tuf), to: "1.root.json")
+        let load = try PythonTUF.run(["load", directory.path("1.root.json")])
+        #expect(load.status == 0, "\(load.combined)")
+        let report = try verify(directory.path("1.root.json"))
+        #expect(report.passed, "\(report.findings)")
+    }
+}
