@@ -12,6 +12,9 @@ public struct TargetsMetadata: Hashable, Sendable {
     public var delegations: Delegations?
     public var unknownFields: JSONObject
 
+    /// A new targets role. Notary always writes `delegations` (empty `keys` and `roles`
+    /// when there are none): notary-server hashes its own re-encoding of the file for
+    /// the snapshot, so a file without them would not match the hash clients expect.
     public init(dialect: Dialect, version: Int64, expires: MetadataTime,
                 targets: JSONObject = JSONObject(), delegations: Delegations? = nil) {
         self.dialect = dialect
@@ -19,7 +22,7 @@ public struct TargetsMetadata: Hashable, Sendable {
         self.expires = expires
         self.specVersion = dialect == .tuf ? RootMetadata.tufSpecVersion : nil
         self.targets = targets
-        self.delegations = delegations
+        self.delegations = delegations ?? (dialect == .notary ? Delegations(keys: [:], roles: []) : nil)
         self.unknownFields = JSONObject()
     }
 
