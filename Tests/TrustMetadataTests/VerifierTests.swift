@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+@testable import TrustMetadata
+
+/// The verifier's rules, one at a time, on metadata built here with software keys.
+@Suite("Verification rules")
+struct VerifierTests {
+    static let at = MetadataTime("2030-01-01T00:00:00Z")!.date
+    let verifier = RootVerifier(options: VerificationOptions(dialect: .tuf, at: VerifierTests.at))
+
+    /// A TUF root with `count` Ed25519 root keys and the given threshold, plus one online key.
+    static func root(version: Int64 = 1, rootSigners: [SoftwareSigner], threshold: Int64,
+                     expires: MetadataTime = TestTimes.expires) throws -> RootMetadata {
+        var root = RootMetadata(dialect: .tuf, version: version, expires: expires, keys: [:], roles: [:])
+        root.roles["root"] = RoleKeys(keyIDs: rootSigners.map { root.addKey(.tuf($0.publicKey)) }, threshold: threshold)
+        let online = MetadataKey.tuf(try PublicKeyMaterial(ed25519Raw: Array(repeating: 7, count: 32)))
+        let onlineID = root.addKey(online)
+        for role in ["targets", "snapshot", "timestamp"] { root.roles[role] = RoleKeys(keyIDs: [onlineID], threshold: 1) }
+        return root
+    }
+
+    private func file(_ metadata: SignedMetadata, _ name: String = "root.json") throws -> MetadataFile {
+        MetadataFile(name: name, bytes: try metadata.fileBytes(dialect: .tuf))
+    }
+
+    private func errors(_ findings: [Finding]) -> [Finding] { findings.filter { $0.severity == .error } }
+
+    @Test("a threshold counts distinct keys: a repeated signature counts once")
+    func repeatedSignature() throws {
+        let signers = try (0..<2).map { _ in try SoftwareSigner(generating: .ed25519) }
+        var metadata = try Self.root(rootSigners: signers, threshold: 2).signedMetadata()
+        try metadata.sign(all: [signers[0]], dialect: .tuf)
+        try metadata.sign(all: [signers[0]], dialect: .tuf)  // Ed25519 is deterministic, ECDSA would differ; both count once.
+        let findings = verifier.verifySelfSigned(try file(metadata)).findings
+        #expect(errors(findings).contains { $0.check == .threshold })
+        try metadata.sign(all: [signers[1]], dialect: .tuf)
+        #expect(errors(verifier.verifySelfSigned(try file(metadata)).findings).isEmpty)
+    }
+
+    @Test("one key listed under two key IDs counts once")
+    func sameKeyTwoIDs() throws {
+        let signer = try SoftwareSigner(generating: .ecdsaP256)
+        var root = try Self.root(rootSigners: [signer], threshold: 2)
+        // The same key again with an extra field, hence another key ID.
+        var json = MetadataKey.tuf(signer.publicKey).json
+        json["x-note"] = "duplicate"
+        let second = root.addKey(MetadataKey(json: json))
+        root.roles["root"]!.keyIDs.append(second)
+        var metadata = root.signedMetadata()
+        try metadata.sign(with: signer, keyID: root.roles["root"]!.keyIDs[0], dialect: .tuf)
+        try metadata.sign(with: signer, keyID: second, dialect: .tuf)
+        let findings = errors(verifier.verifySelfSigned(try file(metadata)).findings)
+        #expect(findings.contains { $0.check == .threshold })
+        #expect(findings.contains { $0.check == .role && $0.detail.contains("distinct") })
+    }
+
+    @Test("signatures by key IDs the role does not list are ignored")
+    func unknownKeyIDs() throws {
+        let signer = try SoftwareSigner(generating: .ed25519)
+        let stranger = try SoftwareSigner(generating: .ed25519)
+        var metadata = try Self.root(rootSigners: [signer], threshold: 1).signedMetadata()
+        try metadata.sign(all: [stranger, signer], dialect: .tuf)
+        metadata.signatures.append(MetadataSignature(keyID: "00", value: "zz"))
+        #expect(verifier.verifySelfSigned(try file(metadata)).findings.isEmpty)
+    }
+
+    @Test("a key listed under an ID that is not its hash is a finding and does not count")
+    func keyIDMismatch() throws {
+        let signer = try SoftwareSigner(generating: .ecdsaP256)
+        var root = try Self.root(rootSigners: [signer], threshold: 1)
+        let real = root.roles["root"]!.keyIDs[0]
+        let fake = String(repeating: "ab", count: 32)
+        root.keys[fake] = root.keys.removeValue(forKey: real)
+        root.roles["root"]!.keyIDs = [fake]
+        var metadata = root.signedMetadata()
+        try metadata.sign(with: signer, keyID: fake, dialect: .tuf)
+        let findings = errors(verifier.verifySelfSigned(try file(metadata)).findings)
+        #expect(findings.contains { $0.check == .keyID && $0.keyID == fake })
+        #expect(findings.contains { $0.check == .threshold })
+    }
+
+    @Test("expiry is checked at the given time")
+    func expiry() throws {
+        let signer = try SoftwareSigner(generating: .ed25519)
+        var metadata = try Self.root(rootSigners: [signer], threshold: 1, expires: MetadataTime("2029-12-31T23:59:59Z")!).signedMetadata()
+        try metadata.sign(all: [signer], dialect: .tuf)
+        #expect(verifier.verifySelfSigned(try file(metadata)).findings.contains { $0.check == .expiry })
+        let earlier = RootVerifier(options: VerificationOptions(dialect: .tuf, at: MetadataTime("2029-06-01T00:00:00Z")!.date))
+        #expect(earlier.verifySelfSigned(try file(metadata)).findings.isEmpty)
+    }
+
+    @Test("a rotation needs both thresholds and exactly the next version")
+    func rotation() throws {
+        let old = try SoftwareSigner(generating: .ed25519)
+        let new = try SoftwareSigner(generating: .ecdsaP256)
+        let v1 = try Self.root(rootSigners: [old], threshold: 1)
+        var v1File = v1.signedMetadata()
+        try v1File.sign(all: [old], dialect: .tuf)
+        for (version, signers, expected) in [(Int64(2), [old, new], nil as Finding.Check?), (2, [new], .threshold),
+                                             (2, [old], .threshold), (3, [old, new], .version), (1, [old, new], .version)] {
+            var v2 = try Self.root(version: version, rootSigners: [new], threshold: 1).signedMetadata()
+            try v2.sign(all: signers, dialect: .tuf)
+            let findings = errors(verifier.verifyChain([try file(v1File, "1.root.json"), try file(v2, "2.root.json")]).findings)
+            if let expected {
+                #expect(findings.contains { $0.check == expected }, "v\(version) signed by \(signers.count): \(findings)")
+            } else {
+                #expect(findings.isEmpty, "\(findings)")
+            }
+        }
+    }
+
+    @Test("a root chain of 1,000 versions verifies in one linear pass")
+    func longChain() throws {
+        let signers = try (0..<2).map { _ in try SoftwareSigner(generating: .ed25519) }
+        var files: [MetadataFile] = []
+        for version in 1...1_000 {
+            // Alternate the key set so every step is a real rotation.
+            let current = signers[version % 2]
+            let previous = signers[(version + 1) % 2]
+            var metadata = try Self.root(version: Int64(version), rootSigners: [current], threshold: 1).signedMetadata()
+            try metadata.sign(all: version == 1 ? [current] : [previous, current], dialect: .tuf)
+            files.append(try file(metadata, "\(version).root.json"))
+        }
+        let result = verifier.verifyChain(files.reversed())
+        #expect(errors(result.findings).isEmpty, "\(result.findings.prefix(3))")
+        #expect(result.newest?.version == 1_000)
+    }
+
+    @Test("a targets file with 100,000 targets verifies, and a bad entry among them is found")
+    func largeTargets() throws {
+        let rootSigner = try SoftwareSigner(generating: .ed25519)
+        let targetsSigner = try SoftwareSigner(generating: .ecdsaP256)
+        var root = try Self.root(rootSigners: [rootSigner], threshold: 1)
+        root.roles["targets"] = RoleKeys(keyIDs: [root.addKey(.tuf(targetsSigner.publicKey))], threshold: 1)
+        var entries: [(String, JSONValue)] = []
+        entries.reserveCapacity(100_000)
+        let hash = JSONValue.string(String(repeating: "0f", count: 32))
+        for i in 0..<100_000 {
+            entries.append(("packages/p\(i).tar.gz", .object(["length": .integer(Int64(i)), "hashes": .object(["sha256": hash])])))
+        }
+        entries[54_321].1 = .object(["length": .integer(-1), "hashes": .object(["sha256": hash])])
+        var targets = TargetsMetadata(dialect: .tuf, version: 1, expires: TestTimes.expires, targets: JSONObject(entries))
+        targets.version = 1
+        var file = targets.signedMetadata()
+        try file.sign(with: targetsSigner, keyID: MetadataKey.tuf(targetsSigner.publicKey).keyID, dialect: .tuf)
+        let bytes = try file.fileBytes(dialect: .tuf)
+        let findings = TargetsVerifier(options: VerificationOptions(dialect: .tuf, at: Self.at))
+            .verify(MetadataFile(name: "targets.json", bytes: bytes), root: root)
+        #expect(errors(findings).map(\.detail) == ["target packages/p54321.tar.gz: length is not a non-negative integer"])
+    }
+
+    @Test("delegation rules: names, paths, terminating, thresholds")
+    func delegations() throws {
+        let key = MetadataKey.tuf(try SoftwareSigner(generating: .ed25519).publicKey)
+        let id = key.keyID
+        func check(_ roles: [DelegatedRole], dialect: Dialect = .tuf, delegator: String = "targets") -> [String] {
+            var findings: [Finding] = []
+            let dialectKey = dialect == .tuf ? key : MetadataKey.notary(try! key.material(dialect: .tuf))
+            let ring = KeyRing(keys: [dialectKey.keyID: dialectKey], dialect: dialect, keyIDsInUse: [], file: "t", role: nil,
+                               gun: nil, at: Self.at, findings: &findings)
+            let fixed = roles.map { role -> DelegatedRole in
+                var role = role
+                role.keyIDs = role.keyIDs.map { $0 == id ? dialectKey.keyID : $0 }
+                return role
+            }
+            DelegationRules.check(Delegations(keys: [dialectKey.keyID: dialectKey], roles: fixed), delegator: delegator,
+                                  dialect: dialect, ring: ring, file: "t", findings: &findings)
+            return findings.map(\.detail)
+        }
+        let good = DelegatedRole(name: "releases", keyIDs: [id], threshold: 1, terminating: false, paths: ["r/*"])
+        #expect(check([good]).isEmpty)
+        var both = good
+        both.pathHashPrefixes = ["ab"]
+        #expect(check([both]) == ["paths and path_hash_prefixes cannot both be set"])
+        var neither = good
+        neither.paths = nil
+        #expect(check([neither]) == ["one of paths or path_hash_prefixes must be set"])
+        var badPrefix = neither
+        badPrefix.pathHashPrefixes = ["xy"]
+        #expect(check([badPrefix]) == ["path hash prefix \"xy\" is not hex"])
+        var noTerminating = good
+        noTerminating.terminating = nil
+        #expect(check([noTerminating]) == ["terminating is missing"])
+        var tooHigh = good
+        tooHigh.threshold = 2
+        #expect(check([tooHigh]).contains { $0.contains("exceeds") })
+        var topLevel = good
+        topLevel.name = "snapshot"
+        #expect(check([topLevel]).contains { $0.contains("top-level") })
+        #expect(check([good, good]).contains("role name is delegated twice"))
+        var unknownKey = good
+        unknownKey.keyIDs = ["feed"]
+        #expect(check([unknownKey]).contains("key ID is not among the keys"))
+
+        let notary = DelegatedRole(name: "targets/releases", keyIDs: [id], threshold: 1, terminating: nil, paths: [""])
+        #expect(check([notary], dialect: .notary).isEmpty)
+        var notaryBadName = notary
+        notaryBadName.name = "releases"
+        #expect(check([notaryBadName], dialect: .notary).contains { $0.contains("targets/<name>") })
+        var notaryDeep = notary
+        notaryDeep.name = "targets/a/b"
+        #expect(check([notaryDeep], dialect: .notary).contains { $0.contains("directly below") })
+        var dotDot = notary
+        dotDot.name = "targets/../x"
+        #expect(check([dotDot], dialect: .notary).contains { $0.contains("..") })
+    }
+
+    @Test("a bundle marked as a rehearsal is reported, and its roots are verified")
+    func rehearsalBundle() throws {
+        let bundle = try TemporaryDirectory("bundle")
+        defer { bundle.remove() }
+        let signer = try SoftwareSigner(generating: .ed25519)
+        var metadata = try Self.root(rootSigners: [signer], threshold: 1).signedMetadata()
+        try metadata.sign(all: [signer], dialect: .tuf)
+        try bundle.write(Array(#"{"rehearsal": true, "ceremony": "test"}"#.utf8), to: "public/manifest.json")
+        try bundle.write(try metadata.fileBytes(dialect: .tuf), to: "public/metadata/repo-a/1.root.json")
+        try bundle.write(try metadata.fileBytes(dialect: .tuf), to: "public/metadata/repo-b/1.root.json")
+        let report = try PathVerifier(options: VerificationOptions(at: Self.at)).verify(path: bundle.path)
+        #expect(report.rehearsal)
+        #expect(report.passed)
+        #expect(report.files.count == 2)
+        #expect(report.findings.contains { $0.check == .rehearsal && $0.severity == .notice })
+    }
+
+    @Test("malformed files are findings with the byte offset, not crashes")
+    func malformedFile() throws {
+        let directory = try TemporaryDirectory("malformed")
+        defer { directory.remove() }
+        try directory.write(Array(#"{"signed": {"_type": "root",}, "signatures": []}"#.utf8), to: "1.root.json")
+        let report = try PathVerifier(options: VerificationOptions(at: Self.at)).verify(path: directory.path)
+        #expect(!report.passed)
+        #expect(report.findings.contains { $0.check == .malformed && $0.detail.contains("byte 28") }, "\(report.findings)")
+        #expect(throws: PathVerifier.InputError.self) { try PathVerifier(options: VerificationOptions()).verify(path: directory.path("missing")) }
+    }
+}
