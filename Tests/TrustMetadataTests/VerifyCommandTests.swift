@@ -1,0 +1,71 @@
+import Foundation
+import TestSupport
+import Testing
+import TrustMetadata
+
+/// `keyceremony verify` as an operator runs it: the built executable as a child process.
+@Suite("keyceremony verify (CLI)")
+struct VerifyCommandTests {
+    private var at: String { MetadataTime(TestTimes.verificationTime).text }
+
+    private func verify(_ arguments: [String]) throws -> PeerProcess.Result {
+        try PeerProcess.run(try TestPaths.keyceremony, ["verify"] + arguments)
+    }
+
+    @Test("exit 0 for good metadata in both dialects, 1 with findings, 2 for input errors")
+    func exitCodes() throws {
+        let good = try verify([PackagePaths.path("fixtures/tuf/python-tuf"), "--at", at])
+        #expect(good.status == 0, "\(good.combined)")
+        #expect(good.stdout.contains("verified"))
+        let notary = try verify([PackagePaths.path("fixtures/notary/repository"), "--dialect", "notary", "--gun", "example.com/app", "--at", at])
+        #expect(notary.status == 0, "\(notary.combined)")
+        let wrongGUN = try verify([PackagePaths.path("fixtures/notary/repository"), "--gun", "example.com/other", "--at", at])
+        #expect(wrongGUN.status == 1)
+        let tampered = try verify([PackagePaths.path("fixtures/tuf/python-tuf/tampered/missing-old-threshold"), "--at", at])
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("[threshold]"))
+        let expired = try verify([PackagePaths.path("fixtures/tuf/python-tuf"), "--at", "2040-01-01T00:00:00Z"])
+        #expect(expired.status == 1)
+        #expect(expired.stdout.contains("[expiry]"))
+        #expect(try verify(["/nonexistent/keyceremony"]).status == 2)
+        #expect(try verify([PackagePaths.path("fixtures"), "--at", "yesterday"]).status == 2)
+    }
+
+    @Test("--trusted-root starts the chain at a root the client already trusts")
+    func trustedRoot() throws {
+        let directory = PackagePaths.path("fixtures/tuf/python-tuf")
+        let result = try verify([directory, "--trusted-root", "\(directory)/2.root.json", "--at", at])
+        #expect(result.status == 0, "\(result.combined)")
+        // Trusting v1 and skipping straight to a v3 that v1 never endorsed fails.
+        let scratch = try TemporaryDirectory("trusted")
+        defer { scratch.remove() }
+        try scratch.write(Array(try Data(contentsOf: URL(fileURLWithPath: "\(directory)/3.root.json"))), to: "3.root.json")
+        let skip = try verify([scratch.path, "--trusted-root", "\(directory)/1.root.json", "--at", at])
+        #expect(skip.status == 1)
+        #expect(skip.stdout.contains("[version]"))
+    }
+
+    @Test("--json prints machine-readable findings")
+    func json() throws {
+        let result = try verify([PackagePaths.path("fixtures/tuf/python-tuf/tampered/version-skip"), "--json", "--at", at])
+        #expect(result.status == 1)
+        let value = try JSONParser.parse(result.stdout)
+        #expect(value.objectValue?["passed"] == .bool(false))
+        let findings = value.objectValue?["findings"]?.arrayValue ?? []
+        #expect(findings.contains { $0.objectValue?["check"] == "version" && $0.objectValue?["role"] == "root" })
+    }
+
+    @Test("hostile input never crashes the command", arguments: [
+        "", "{", "[]", "null", String(repeating: "[", count: 50_000), #"{"signed":[],"signatures":{}}"#,
+        #"{"signed":{"_type":"root","version":1e400,"expires":"x","keys":{},"roles":{}},"signatures":[]}"#,
+        #"{"signed":{"_type":"Root","version":1,"expires":"2030-01-01T00:00:00Z","keys":{"a":{"keytype":"ecdsa-x509","keyval":{"public":"!!"}}},"roles":{"root":{"keyids":["a"],"threshold":-5}}},"signatures":[{"keyid":"a","sig":"@@"}]}"#,
+    ])
+    func hostileInput(_ text: String) throws {
+        let scratch = try TemporaryDirectory("hostile")
+        defer { scratch.remove() }
+        try scratch.write(Array(text.utf8), to: "1.root.json")
+        let result = try verify([scratch.path("1.root.json")])
+        #expect(result.status == 1, "\(result.combined)")
+        if text == "{" { #expect(result.stdout.contains("byte 1")) }
+    }
+}
