@@ -4,15 +4,23 @@
 /// writing files that look like the peers' own; canonical encoding sorts anyway.
 /// Member names are unique: the parser rejects duplicates, because two readers
 /// that pick different duplicates would disagree about what was signed.
+///
+/// Most metadata objects have a handful of members (a target entry has two or
+/// three), so lookups scan the members; only objects larger than
+/// ``indexThreshold`` (a `targets` map, a `keys` map) build a hash index. That keeps
+/// parsing 100,000 targets to one allocation per object instead of two.
 public struct JSONObject: Hashable, Sendable {
+    /// Member count above which a name index is kept.
+    static let indexThreshold = 12
+
     /// The members in order.
     public private(set) var members: [(name: String, value: JSONValue)]
-    private var index: [String: Int]
+    private var index: [String: Int]?
 
     /// An empty object.
     public init() {
         members = []
-        index = [:]
+        index = nil
     }
 
     /// An object with the given members; a later duplicate name replaces the earlier value.
@@ -28,39 +36,62 @@ public struct JSONObject: Hashable, Sendable {
     /// The member names in order.
     public var names: [String] { members.map(\.name) }
 
+    private func position(of name: String) -> Int? {
+        if let index { return index[name] }
+        return members.firstIndex { $0.name == name }
+    }
+
+    private mutating func rebuildIndexIfLarge() {
+        guard members.count > Self.indexThreshold else {
+            index = nil
+            return
+        }
+        var built: [String: Int] = [:]
+        built.reserveCapacity(members.count)
+        for (i, member) in members.enumerated() { built[member.name] = i }
+        index = built
+    }
+
     /// The value of a member, or `nil`. Setting `nil` removes the member.
     public subscript(name: String) -> JSONValue? {
-        get { index[name].map { members[$0].value } }
+        get { position(of: name).map { members[$0].value } }
         set {
-            if let position = index[name] {
+            if let position = position(of: name) {
                 if let newValue {
                     members[position].value = newValue
                 } else {
                     members.remove(at: position)
-                    index[name] = nil
-                    for i in position..<members.count { index[members[i].name] = i }
+                    rebuildIndexIfLarge()
                 }
             } else if let newValue {
-                index[name] = members.count
-                members.append((name, newValue))
+                append(name, newValue)
             }
+        }
+    }
+
+    private mutating func append(_ name: String, _ value: JSONValue) {
+        members.append((name, value))
+        if index != nil {
+            index![name] = members.count - 1
+        } else if members.count > Self.indexThreshold {
+            rebuildIndexIfLarge()
         }
     }
 
     /// Appends a member known to be new; returns `false` if the name already exists.
     @discardableResult
     mutating func appendUnique(_ name: String, _ value: JSONValue) -> Bool {
-        if index[name] != nil { return false }
-        index[name] = members.count
-        members.append((name, value))
+        if position(of: name) != nil { return false }
+        append(name, value)
         return true
     }
 
     /// The members except those named, keeping order: the fields a model does not know.
     public func removing(_ names: Set<String>) -> JSONObject {
         var rest = JSONObject()
+        rest.members.reserveCapacity(members.count)
         for member in members where !names.contains(member.name) {
-            rest.appendUnique(member.name, member.value)
+            rest.append(member.name, member.value)
         }
         return rest
     }

@@ -166,7 +166,8 @@ public struct PathVerifier: Sendable {
             let delegationDirectory = directory.appendingPathComponent("targets")
             guard let enumerator = FileManager.default.enumerator(atPath: delegationDirectory.path) else { return result }
             while let relative = enumerator.nextObject() as? String {
-                guard relative.hasSuffix(".json"), relative.split(separator: "/").count <= Self.maximumSearchDepth else { continue }
+                if enumerator.level >= Self.maximumSearchDepth { enumerator.skipDescendants() }
+                guard relative.hasSuffix(".json") else { continue }
                 let role = "targets/" + relative.dropLast(5)
                 result[role] = try Self.read(delegationDirectory.appendingPathComponent(relative).path)
             }

@@ -43,11 +43,11 @@ public struct TargetsVerifier: Sendable {
             next += 1
             guard let delegations = delegator.delegations, let roles = delegations.roles,
                   depth < Self.maximumDelegationDepth else { continue }
-            var delegationFindings: [Finding] = []
+            // Key problems were reported when the delegator's file was checked.
+            var alreadyReported: [Finding] = []
             let delegationRing = KeyRing(keys: delegations.keys, dialect: root.dialect,
-                                         keyIDsInUse: Set(roles.flatMap(\.keyIDs)), file: delegated[delegatorName]?.name ?? file.name,
-                                         role: delegatorName, gun: nil, at: options.at, findings: &delegationFindings)
-            findings += delegationFindings.filter { _ in delegatorName != "targets" }
+                                         keyIDsInUse: Set(roles.flatMap(\.keyIDs)), file: file.name,
+                                         role: delegatorName, gun: nil, at: options.at, findings: &alreadyReported)
             for role in roles where !visited.contains(role.name) {
                 guard let roleFile = delegated[role.name] else { continue }
                 visited.insert(role.name)
