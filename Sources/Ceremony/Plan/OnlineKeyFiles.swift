@@ -11,21 +11,20 @@ public struct OnlineKeyFiles: Sendable, Equatable {
     public var snapshot: URL?
     /// The timestamp role key; for Notary it may be held by the server and absent.
     public var timestamp: URL?
+    /// Where each role's path was written in the plan, by role name.
+    public var locations: [String: SourceLocation]
 
-    public init(targets: URL?, snapshot: URL?, timestamp: URL?) {
+    public init(targets: URL?, snapshot: URL?, timestamp: URL?, locations: [String: SourceLocation] = [:]) {
         self.targets = targets
         self.snapshot = snapshot
         self.timestamp = timestamp
+        self.locations = locations
     }
 
     /// The named files in role order, for checks and listings.
     public var all: [(role: String, url: URL)] {
         [("targets", targets), ("snapshot", snapshot), ("timestamp", timestamp)]
             .compactMap { role, url in url.map { (role, $0) } }
-    }
-
-    public static func == (lhs: OnlineKeyFiles, rhs: OnlineKeyFiles) -> Bool {
-        lhs.targets == rhs.targets && lhs.snapshot == rhs.snapshot && lhs.timestamp == rhs.timestamp
     }
 }
 

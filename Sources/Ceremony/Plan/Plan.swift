@@ -29,6 +29,8 @@ public struct Plan: Sendable, Equatable {
     public var source: SourceFile
     /// Where `expires:` was written, for findings about the expiry bounds.
     public var expiresLocation: SourceLocation
+    /// Findings that do not stop the plan, such as naming no witnesses.
+    public var warnings: [PlanDiagnostic] = []
 
     public init(ceremony: CeremonyKind, dialect: Dialect, description: String, repositories: [String],
                 expires: Expiry, module: ModuleReference?, root: RootRole, onlineKeys: OnlineKeyFiles,

@@ -18,11 +18,12 @@ enum PlanParser {
         SecretKeyScanner.scan(document, sink: sink)
         let plan = read(document, source: source, sink: sink)
         try sink.throwIfErrors()
-        guard let plan else {
+        guard var plan else {
             // Every path that yields nil reports an error; this is a safety net.
             throw PlanError(diagnostics: [PlanDiagnostic(severity: .error, file: source.displayName,
                                                          line: 1, column: 1, message: "the plan could not be read")])
         }
+        plan.warnings = sink.sorted().filter { $0.severity == .warning }
         return plan
     }
 
@@ -189,6 +190,7 @@ enum PlanParser {
               let map = StrictMapping(node, "online_keys", sink: sink) else { return nil }
         map.rejectUnknownKeys(allowed: roles)
         var urls: [String: URL] = [:]
+        var locations: [String: SourceLocation] = [:]
         var ok = true
         for role in roles {
             let valueNode = required.contains(role)
@@ -208,9 +210,11 @@ enum PlanParser {
                 continue
             }
             urls[role] = directory.appendingPathComponent(path).standardizedFileURL
+            locations[role] = SourceLocation(line: valueNode.mark?.line ?? 1, column: valueNode.mark?.column ?? 1)
         }
         guard ok else { return nil }
-        return OnlineKeyFiles(targets: urls["targets"], snapshot: urls["snapshot"], timestamp: urls["timestamp"])
+        return OnlineKeyFiles(targets: urls["targets"], snapshot: urls["snapshot"], timestamp: urls["timestamp"],
+                              locations: locations)
     }
 }
 
