@@ -40,7 +40,7 @@ public struct SourceFile: Sendable, Equatable {
         guard data.count <= 1 << 20 else {
             throw .unreadable(path: path, reason: "larger than 1 MiB; a plan is a short text file")
         }
-        return SourceFile(url: url, displayName: path, bytes: data)
+        return SourceFile(url: url, displayName: url.relativePath, bytes: data)
     }
 }
 
