@@ -84,7 +84,7 @@ struct PlanCheckTests {
         #expect(resolved.keys.map(\.token) == [.serial("0001"), .label("room-b")])
         #expect(resolved.keys.map(\.tokenFromProfile) == [true, true])
         #expect(report.profileDigest == PlanDigest(of: Data(profileText.utf8)))
-        #expect(report.steps[1].description == "Step 2/14 — Alice: insert the token with serial 0001 and enter its PIN")
+        #expect(report.steps[1].description == "Step 2/11 — Alice: insert the token with serial 0001 and enter its PIN")
         #expect(report.warnings.map(\.message) == ["module /opt/hsm/libvendor.so does not exist on this machine"])
     }
 

@@ -56,10 +56,12 @@ struct PlanParserTests {
         #expect(errorLines(yaml) == ["plan.yaml:5:15: repositories must be a list, found the text 'example'"])
     }
 
-    @Test("wrong type: list where a mapping is expected")
-    func wrongTypeRoot() {
-        let yaml = validTUFPlan.replacingOccurrences(of: "root:\n  threshold: 2", with: "root:\n  - threshold: 2")
-        #expect(errorLines(yaml).first?.hasPrefix("plan.yaml:10:3: root must be a mapping of keys to values, found a list") == true)
+    @Test("wrong type: list where text is expected, mapping where a list is expected")
+    func wrongTypeOthers() {
+        let module = replacing("module: softhsm", with: "module: [softhsm]", in: validTUFPlan)
+        #expect(errorLines(module) == ["plan.yaml:8:9: module must be text, found a list"])
+        let witnesses = replacing("witnesses: [Wendy]", with: "witnesses: {Wendy: yes}", in: validTUFPlan)
+        #expect(errorLines(witnesses) == ["plan.yaml:24:12: witnesses must be a list, found a mapping"])
     }
 
     @Test("missing field")
