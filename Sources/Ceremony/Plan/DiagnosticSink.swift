@@ -28,6 +28,10 @@ final class DiagnosticSink {
         add(.warning, at: node?.mark, message)
     }
 
+    func error(line: Int, column: Int, _ message: String) {
+        diagnostics.append(PlanDiagnostic(severity: .error, file: file, line: line, column: column, message: message))
+    }
+
     private func add(_ severity: PlanDiagnostic.Severity, at mark: Mark?, _ message: String) {
         diagnostics.append(PlanDiagnostic(
             severity: severity, file: file,

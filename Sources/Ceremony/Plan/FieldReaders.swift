@@ -57,6 +57,25 @@ enum FieldReaders {
         return name
     }
 
+    /// Reads a list of distinct people's names.
+    static func people(_ node: Node, _ what: String, sink: DiagnosticSink) -> [String]? {
+        guard let items = StrictYAML.sequence(node, what, sink: sink) else { return nil }
+        var names: [String] = []
+        var ok = true
+        for item in items {
+            guard let name = personName(item, "each of \(what)", sink: sink) else {
+                ok = false
+                continue
+            }
+            if names.contains(name) {
+                sink.error(item, "'\(name)' appears twice in \(what)")
+                ok = false
+            }
+            names.append(name)
+        }
+        return ok ? names : nil
+    }
+
     /// Reads an identifier such as a key name: letters, digits, `.`, `_`, `-`.
     static func identifier(_ node: Node, _ what: String, sink: DiagnosticSink) -> String? {
         guard let name = StrictYAML.string(node, what, sink: sink) else { return nil }

@@ -49,7 +49,7 @@ enum PlanParser {
             .flatMap { readRoot($0, sink: sink) }
         let onlineKeys = readOnlineKeys(top, dialect: dialect, directory: source.directory, sink: sink)
         let witnesses = top.optional("witnesses")
-            .map { node in FieldReadersList.people(node, "witnesses", sink: sink) } ?? []
+            .map { node in FieldReaders.people(node, "witnesses", sink: sink) } ?? []
         let backup = top.optional("backup").flatMap { node -> BackupSection? in
             guard let map = StrictMapping(node, "backup", sink: sink) else { return nil }
             return BackupSection(keys: map.entries.map(\.key))
@@ -215,26 +215,5 @@ enum PlanParser {
         guard ok else { return nil }
         return OnlineKeyFiles(targets: urls["targets"], snapshot: urls["snapshot"], timestamp: urls["timestamp"],
                               locations: locations)
-    }
-}
-
-/// Lists of people's names.
-enum FieldReadersList {
-    static func people(_ node: Node, _ what: String, sink: DiagnosticSink) -> [String]? {
-        guard let items = StrictYAML.sequence(node, what, sink: sink) else { return nil }
-        var names: [String] = []
-        var ok = true
-        for item in items {
-            guard let name = FieldReaders.personName(item, "each of \(what)", sink: sink) else {
-                ok = false
-                continue
-            }
-            if names.contains(name) {
-                sink.error(item, "'\(name)' appears twice in \(what)")
-                ok = false
-            }
-            names.append(name)
-        }
-        return ok ? names : nil
     }
 }

@@ -21,19 +21,33 @@ enum SecretKeyScanner {
         return secretSuffixes.contains { squashed.hasSuffix($0) }
     }
 
+    /// The most nodes a plan may have; far above any real plan, it bounds
+    /// the walk should a document still manage to repeat itself.
+    static let nodeBudget = 100_000
+
     /// Reports every secret-looking key under `node`.
     static func scan(_ node: Node, sink: DiagnosticSink) {
+        var budget = nodeBudget
+        scan(node, sink: sink, budget: &budget)
+        if budget < 0 {
+            sink.error(at: nil, "the document has more than \(nodeBudget) values; a plan is a short file")
+        }
+    }
+
+    private static func scan(_ node: Node, sink: DiagnosticSink, budget: inout Int) {
+        budget -= 1
+        guard budget >= 0 else { return }
         switch node {
         case .mapping(let mapping):
             for pair in mapping {
                 if case .scalar(let scalar) = pair.key, looksSecret(scalar.string) {
                     sink.error(pair.key, "'\(scalar.string)' looks like a secret; plans and profiles must never hold PINs, passwords or other secrets (PINs are typed at the holder's step)")
                 }
-                scan(pair.key, sink: sink)
-                scan(pair.value, sink: sink)
+                scan(pair.key, sink: sink, budget: &budget)
+                scan(pair.value, sink: sink, budget: &budget)
             }
         case .sequence(let sequence):
-            for item in sequence { scan(item, sink: sink) }
+            for item in sequence { scan(item, sink: sink, budget: &budget) }
         case .scalar, .alias:
             break
         }

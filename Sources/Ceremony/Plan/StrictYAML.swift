@@ -11,6 +11,11 @@ enum StrictYAML {
     /// Composes `text` into a node tree, turning YAML syntax errors into
     /// located diagnostics.
     static func compose(_ text: String, sink: DiagnosticSink) -> Node? {
+        if let (line, column) = AnchorScanner.firstAnchor(in: text) {
+            sink.error(line: line, column: column,
+                       "anchors and aliases (&name, *name) are not allowed; write each value out in full")
+            return nil
+        }
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 sink.error(at: nil, "the document is empty; expected a YAML mapping")
@@ -93,25 +98,6 @@ enum StrictYAML {
             return nil
         }
         return Array(sequence)
-    }
-
-    /// Reads a list of distinct, non-empty strings.
-    static func stringList(_ node: Node, _ what: String, sink: DiagnosticSink) -> [String]? {
-        guard let items = sequence(node, what, sink: sink) else { return nil }
-        var result: [String] = []
-        var ok = true
-        for item in items {
-            guard let value = string(item, "each entry of \(what)", sink: sink) else {
-                ok = false
-                continue
-            }
-            if result.contains(value) {
-                sink.error(item, "'\(value)' appears more than once in \(what); each entry must be distinct")
-                ok = false
-            }
-            result.append(value)
-        }
-        return ok ? result : nil
     }
 }
 
