@@ -72,95 +72,14 @@ struct PlanCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                let data = try encoder.encode(PlanCheckJSON(report))
-                FileHandle.standardOutput.write(data + Data("\n".utf8))
+                FileHandle.standardOutput.write(try report.jsonData())
             } else {
-                print(PlanCheckText.render(report), terminator: "")
+                FileHandle.standardOutput.write(Data(report.text.utf8))
                 for diagnostic in report.diagnostics {
                     FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
                 }
             }
             if !report.passed { throw ExitCode(1) }
         }
-    }
-}
-
-/// The human-readable report.
-enum PlanCheckText {
-    static func render(_ report: PlanCheckReport) -> String {
-        var out = "Plan: \(report.planFile)\n"
-        if let resolved = report.resolved {
-            let plan = resolved.plan
-            out += "  \(plan.ceremony.rawValue) for \(plan.dialect.rawValue): \(plan.description)\n"
-            out += "  repositories: \(plan.repositories.joined(separator: ", "))\n"
-            out += "  expires: \(plan.expires)\n"
-            out += "  module: \(resolved.module)\n"
-        }
-        out += "\nPlan digest (SHA-256):\n  \(report.planDigest.hex)\n"
-        out += "Read aloud:\n" + report.planDigest.wordLines.map { "  \($0)\n" }.joined()
-        if let file = report.profileFile, let digest = report.profileDigest {
-            out += "\nSite profile: \(file)\n  SHA-256: \(digest.hex)\n"
-        }
-        if !report.thresholds.isEmpty {
-            out += "\nThresholds:\n" + report.thresholds.map { "  \($0)\n" }.joined()
-        }
-        if !report.steps.isEmpty {
-            out += "\nSteps:\n" + report.steps.map { "  \($0)\n" }.joined()
-        }
-        let errors = report.errors.count, warnings = report.warnings.count
-        out += "\n"
-        if report.passed {
-            out += "OK: the plan can run" + (warnings > 0 ? ", with \(warnings) warning\(warnings == 1 ? "" : "s") (below)" : "") + ".\n"
-        } else {
-            out += "FAILED: \(errors) error\(errors == 1 ? "" : "s")" +
-                (warnings > 0 ? " and \(warnings) warning\(warnings == 1 ? "" : "s")" : "") + " (below).\n"
-        }
-        return out
-    }
-}
-
-/// The `--json` report; field names are part of the command's interface.
-struct PlanCheckJSON: Encodable {
-    struct Digest: Encodable {
-        var file: String
-        var sha256: String
-        var words: [String]?
-    }
-
-    struct Step: Encodable {
-        var number: Int
-        var total: Int
-        var actor: String
-        var text: String
-    }
-
-    struct Finding: Encodable {
-        var file: String
-        var line: Int
-        var column: Int
-        var message: String
-    }
-
-    var ok: Bool
-    var plan: Digest
-    var profile: Digest?
-    var thresholds: [String]
-    var steps: [Step]
-    var errors: [Finding]
-    var warnings: [Finding]
-
-    init(_ report: PlanCheckReport) {
-        ok = report.passed
-        plan = Digest(file: report.planFile, sha256: report.planDigest.hex, words: report.planDigest.words)
-        profile = report.profileFile.flatMap { file in
-            report.profileDigest.map { Digest(file: file, sha256: $0.hex, words: nil) }
-        }
-        thresholds = report.thresholds
-        steps = report.steps.map { Step(number: $0.number, total: $0.total, actor: $0.actor, text: $0.text) }
-        let finding = { (d: PlanDiagnostic) in Finding(file: d.file, line: d.line, column: d.column, message: d.message) }
-        errors = report.errors.map(finding)
-        warnings = report.warnings.map(finding)
     }
 }
