@@ -65,6 +65,12 @@ public struct Plan: Sendable, Equatable {
         try PlanParser.parse(SourceFile(url: baseDirectory.appendingPathComponent(file), displayName: file, bytes: data))
     }
 
+    /// The expiry to write into root metadata for a ceremony starting at
+    /// `start`: as planned, but at most 30 days away in a rehearsal.
+    public func metadataExpiry(ceremonyStart start: Date, rehearsal: Bool) -> Date {
+        expires.effectiveDate(from: start, rehearsal: rehearsal)
+    }
+
     /// The expiry finding for a ceremony starting at `start`, if any.
     public func expiryDiagnostic(at start: Date) -> PlanDiagnostic? {
         let severity: PlanDiagnostic.Severity
