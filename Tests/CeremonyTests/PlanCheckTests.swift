@@ -101,6 +101,19 @@ struct PlanCheckTests {
         }
     }
 
+    @Test("a profile that puts two keys on one token is an error at the profile's line")
+    func profileDuplicateToken() throws {
+        let plan = try validPlan()
+        let source = SourceFile(url: URL(fileURLWithPath: "/tmp/room.yaml"), displayName: "room.yaml",
+                                bytes: Data("holders:\n  Bob: { label: root-a }\n".utf8))
+        let profile = try SiteProfile.parse(source)
+        #expect(throws: PlanError(diagnostics: [PlanDiagnostic(
+            severity: .error, file: "room.yaml", line: 2, column: 3,
+            message: "key 'root-b' would use token 'root-a', already used by key 'root-a'; each key needs its own token")])) {
+            try ResolvedPlan.resolve(plan: plan, profile: profile)
+        }
+    }
+
     @Test("profiles are strict too", arguments: [
         ("modul: softhsm\n", "room.yaml:1:1: unknown key 'modul' in the site profile; expected one of 'module', 'holders'"),
         ("holders:\n  Alice: { label: a, uri: \"pkcs11:\" }\n", "room.yaml:2:10: token for 'Alice' must have exactly one of 'label', 'serial' or 'uri', found 'label' and 'uri'"),

@@ -95,7 +95,7 @@ public enum PlanCheck {
     /// Findings about this machine: a module that is not installed here is
     /// only a warning, since plans are often checked away from the ceremony room.
     static func environmentFindings(_ resolved: ResolvedPlan) -> [PlanDiagnostic] {
-        let source = resolved.profile?.module != nil ? resolved.profile!.source : resolved.plan.source
+        let source = resolved.profile.flatMap { $0.module == nil ? nil : $0.source } ?? resolved.plan.source
         guard let path = resolved.module.resolvedPath() else {
             return [at(source, SourceLocation(line: 1, column: 1), .warning,
                        "module '\(resolved.module)' is not installed on this machine")]

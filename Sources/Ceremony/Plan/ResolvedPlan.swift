@@ -57,9 +57,12 @@ public struct ResolvedPlan: Sendable, Equatable {
                 continue
             }
             if let other = used[token] {
-                let where_ = fromProfile != nil ? profile!.source : plan.source
-                let location = fromProfile != nil ? (profile!.holderLocations[key.holder] ?? start) : key.location
-                error(where_, location, "key '\(key.name)' would use \(token), already used by key '\(other)'; each key needs its own token")
+                let message = "key '\(key.name)' would use \(token), already used by key '\(other)'; each key needs its own token"
+                if fromProfile != nil, let profile {
+                    error(profile.source, profile.holderLocations[key.holder] ?? start, message)
+                } else {
+                    error(plan.source, key.location, message)
+                }
             }
             used[token] = used[token] ?? key.name
             keys.append(ResolvedKey(key: key, token: token, tokenFromProfile: fromProfile != nil))
