@@ -227,6 +227,12 @@ struct PlanParserTests {
         #expect(errorLines(yaml) == ["plan.yaml:3:10: dialect 'x509' is not known; expected one of 'notary', 'tuf'"])
     }
 
+    @Test("a ceremony kind from a later version is named as such")
+    func plannedCeremony() {
+        let yaml = replacing("ceremony: root-generation", with: "ceremony: root-rotation", in: validTUFPlan)
+        #expect(errorLines(yaml) == ["plan.yaml:2:11: ceremony 'root-rotation' is planned but not supported by this version; expected 'root-generation'"])
+    }
+
     @Test("a relative module path is refused")
     func relativeModule() {
         let yaml = replacing("module: softhsm", with: "module: lib/softhsm2.so", in: validTUFPlan)

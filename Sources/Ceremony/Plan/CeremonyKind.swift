@@ -4,6 +4,10 @@
 public enum CeremonyKind: String, Sendable, Equatable, CaseIterable, Codable {
     /// Generate root keys on tokens and sign the first root metadata.
     case rootGeneration = "root-generation"
+
+    /// Kinds later versions add; a plan naming one gets a clearer message
+    /// than "unknown".
+    static let planned = ["root-rotation", "resign", "delegation", "backup", "recovery"]
 }
 
 /// The trust system the ceremony's output is for.

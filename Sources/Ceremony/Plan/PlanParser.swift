@@ -36,7 +36,13 @@ enum PlanParser {
             sink.error(node, "version \(version) is not supported; this tool reads plan version \(Plan.formatVersion)")
         }
         let ceremony: CeremonyKind? = top.required("ceremony", expected: oneOf(CeremonyKind.allCases.map(\.rawValue)))
-            .flatMap { enumValue($0, "ceremony", sink: sink) }
+            .flatMap { node in
+                if case .scalar(let scalar) = node, CeremonyKind.planned.contains(scalar.string) {
+                    sink.error(node, "ceremony '\(scalar.string)' is planned but not supported by this version; expected \(oneOf(CeremonyKind.allCases.map(\.rawValue)))")
+                    return nil
+                }
+                return enumValue(node, "ceremony", sink: sink)
+            }
         let dialect: Dialect? = top.required("dialect", expected: oneOf(Dialect.allCases.map(\.rawValue)))
             .flatMap { enumValue($0, "dialect", sink: sink) }
         let description = top.required("description", expected: "a sentence saying what the ceremony is for")
