@@ -154,7 +154,7 @@ enum PlanParser {
                 ok = false
             }
             if let token = key.token, let other = seenTokens[token] {
-                sink.error(keyMap.raw("token"), "\(token) is already used by key '\(other)'; each key needs its own token")
+                sink.error(keyMap.raw("token"), "\(token.spoken) is already used by key '\(other)'; each key needs its own token")
                 ok = false
             }
             seenNames[key.name] = seenNames[key.name] ?? keyMap.raw("name")

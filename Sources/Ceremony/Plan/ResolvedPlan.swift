@@ -58,7 +58,7 @@ public struct ResolvedPlan: Sendable, Equatable {
                 continue
             }
             if let other = used[token] {
-                let message = "key '\(key.name)' would use \(token), already used by key '\(other)'; each key needs its own token"
+                let message = "key '\(key.name)' would use \(token.spoken), already used by key '\(other)'; each key needs its own token"
                 if fromProfile != nil, let profile {
                     error(profile.source, profile.holderLocations[key.holder] ?? start, message)
                 } else {

@@ -63,7 +63,7 @@ public struct SiteProfile: Sendable, Equatable {
                       let token = FieldReaders.tokenSelector(entry.value, "token for '\(holder)'", sink: sink)
                 else { continue }
                 if let other = seenTokens[token] {
-                    sink.error(entry.value, "\(token) is already given to '\(other)'; each holder needs their own token")
+                    sink.error(entry.value, "\(token.spoken) is already given to '\(other)'; each holder needs their own token")
                 }
                 seenTokens[token] = seenTokens[token] ?? holder
                 holders[holder] = token

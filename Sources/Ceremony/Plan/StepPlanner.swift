@@ -34,7 +34,7 @@ enum StepPlanner {
         for entry in resolved.keys {
             let key = entry.key
             drafts.append((key.holder, .insertToken(key: key.name),
-                           "insert \(entry.token) and enter its PIN"))
+                           "insert \(entry.token.spoken) and enter its PIN"))
             drafts.append((key.holder, .generateKey(key: key.name),
                            "generate \(article(key.algorithm.spokenName)) \(key.algorithm.spokenName) key '\(key.name)' on the token and read its attributes back"))
             if plan.dialect == .notary {
@@ -50,7 +50,7 @@ enum StepPlanner {
                        "build \(files) \(repositories) (\(resolved.thresholdSummary); expires \(plan.expires))"))
         for entry in resolved.keys {
             drafts.append((entry.key.holder, .sign(key: entry.key.name),
-                           "insert \(entry.token), enter its PIN and sign the root metadata with key '\(entry.key.name)'"))
+                           "insert \(entry.token.spoken), enter its PIN and sign the root metadata with key '\(entry.key.name)'"))
         }
         drafts.append((officer, .verify,
                        "verify every signature and the root metadata in software, as 'keyceremony verify' does"))

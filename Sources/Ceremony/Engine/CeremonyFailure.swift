@@ -1,0 +1,27 @@
+import PKCS11
+
+/// A ceremony failure, in words that name the step, the holder and the token.
+public struct CeremonyFailure: Error, CustomStringConvertible {
+    public let step: CeremonyStep?
+    public let holder: String?
+    public let token: TokenIdentity?
+    public let reason: String
+    /// Whether the cause was the input (plan, files) rather than a token or a check.
+    public let isInputError: Bool
+
+    public init(step: CeremonyStep?, holder: String? = nil, token: TokenIdentity? = nil, reason: String, isInputError: Bool = false) {
+        self.step = step
+        self.holder = holder
+        self.token = token
+        self.reason = reason
+        self.isInputError = isInputError
+    }
+
+    public var description: String {
+        var where_: [String] = []
+        if let step { where_.append("step \(step.number)/\(step.total)") }
+        if let holder { where_.append("holder \(holder)") }
+        if let token { where_.append("token \(token)") }
+        return where_.isEmpty ? reason : "\(where_.joined(separator: ", ")): \(reason)"
+    }
+}

@@ -1,0 +1,319 @@
+import Crypto
+import Foundation
+import PKCS11
+import TrustMetadata
+
+/// Runs a root-generation plan: keys on tokens, root metadata signed on the tokens, every
+/// signature and the result verified in software, and a bundle with a sealed transcript.
+///
+/// Steps run exactly as ``ResolvedPlan/steps`` lists them, so what reviewers read in
+/// `plan check` is what happens. Any failure, or Ctrl-C, stops the ceremony; the output is
+/// then only `DIR.failed-<time>/transcript.jsonl`, which records every key already made.
+public final class RootGenerationCeremony {
+    let resolved: ResolvedPlan
+    let options: CeremonyOptions
+    let console: CeremonyConsole
+    private var plan: Plan { resolved.plan }
+    private var dialect: Dialect { plan.dialect }
+
+    private var module: PKCS11Module?
+    private var output: OutputDirectory?
+    private var started = Date()
+    private var expiry = Date()
+    private var onlineKeys: [String: MetadataKey] = [:]
+    private var sessions: [String: Session] = [:]
+    private var tokens: [String: TokenIdentity] = [:]
+    private var keys: [String: TokenKey] = [:]
+    /// key name → repository → certificate (Notary).
+    private var certificates: [String: [String: (pem: String, key: MetadataKey)]] = [:]
+    /// repository → the root being signed.
+    private var drafts: [String: SignedMetadata] = [:]
+    /// repository → key name → key ID in that repository's root.
+    private var rootKeyIDs: [String: [String: String]] = [:]
+    private var currentStep: CeremonyStep?
+
+    public init(resolved: ResolvedPlan, options: CeremonyOptions, console: CeremonyConsole) {
+        self.resolved = resolved
+        self.options = options
+        self.console = console
+    }
+
+    /// Runs the ceremony. Input problems (module, online keys, output directory) are reported
+    /// before anything is created; from the first step on, a failure leaves only the failed transcript.
+    public func run() throws -> CeremonyResult {
+        guard console.isRehearsal == options.rehearsal else {
+            throw CeremonyFailure(step: nil, reason: "a rehearsal console may only run rehearsals, and a rehearsal needs one", isInputError: true)
+        }
+        started = options.clock()
+        expiry = plan.metadataExpiry(ceremonyStart: started, rehearsal: options.rehearsal)
+        try prepareInputs()
+        let description = CeremonyDescription(resolved, toolVersion: KeyCeremonyVersion.current, rehearsal: options.rehearsal)
+        let output: OutputDirectory
+        do {
+            output = try OutputDirectory(destination: options.output, ceremony: description, clock: options.clock)
+        } catch {
+            throw CeremonyFailure(step: nil, reason: "\(error)", isInputError: true)
+        }
+        self.output = output
+        Interruption.install { [weak self] in self?.abandon(message: "interrupted (Ctrl-C or SIGTERM)") }
+        defer { Interruption.remove(); closeSessions() }
+
+        if options.rehearsal { console.say("REHEARSAL — outputs are marked as a rehearsal and expire by \(RFC3339.format(expiry))") }
+        console.say("Ceremony: \(plan.description)")
+        console.say(resolved.thresholdSummary)
+        do {
+            for step in resolved.steps {
+                currentStep = step
+                try output.transcript.append(.stepStart(.init(step)))
+                console.say(step.description)
+                let by = try console.confirm(step)
+                try output.transcript.append(.confirmation(.init(step: step.number, by: by, statement: "ready: \(step.text)")))
+                try perform(step, output: output)
+                if step.action != .sealTranscript {
+                    try output.transcript.append(.stepEnd(.init(step: step.number, outcome: .completed)))
+                }
+            }
+        } catch {
+            let failure = describe(error)
+            if let step = currentStep, !output.transcript.isSealed {
+                _ = try? output.transcript.append(.stepEnd(.init(step: step.number, outcome: .failed)))
+            }
+            let failed = output.fail(step: currentStep?.number, message: failure.description)
+            if let failed { console.say("The ceremony stopped. What happened is recorded in \(failed.path)/transcript.jsonl") }
+            throw failure
+        }
+        var rootFiles: [String: URL] = [:]
+        for repository in plan.repositories {
+            rootFiles[repository] = options.output.appendingPathComponent(BundlePath.publicFolder)
+                .appendingPathComponent(BundlePath.metadataFolder(repository: repository)).appendingPathComponent("root.json")
+        }
+        return CeremonyResult(directory: options.output, rootFiles: rootFiles, planDigest: plan.source.digest)
+    }
+
+    // MARK: Before the first step
+
+    private func prepareInputs() throws {
+        guard let path = resolved.module.resolvedPath() else {
+            throw CeremonyFailure(step: nil, reason: "PKCS#11 module \(resolved.module) is not installed on this machine", isInputError: true)
+        }
+        do {
+            module = try PKCS11Module.open(path)
+        } catch {
+            throw CeremonyFailure(step: nil, reason: "\(error)", isInputError: true)
+        }
+        for (role, url) in [("targets", plan.onlineKeys.targets), ("snapshot", plan.onlineKeys.snapshot), ("timestamp", plan.onlineKeys.timestamp)] {
+            guard let url else {
+                throw CeremonyFailure(step: nil, reason: "the plan names no \(role) key; root metadata must list a key for every top-level role", isInputError: true)
+            }
+            guard let bytes = FileManager.default.contents(atPath: url.path) else {
+                throw CeremonyFailure(step: nil, reason: "cannot read the \(role) key file \(url.path)", isInputError: true)
+            }
+            do {
+                onlineKeys[role] = try MetadataKey.importKey(Array(bytes), dialect: dialect)
+            } catch {
+                throw CeremonyFailure(step: nil, reason: "the \(role) key file \(url.path) is not a usable public key: \(error)", isInputError: true)
+            }
+        }
+    }
+
+    // MARK: Steps
+
+    private func perform(_ step: CeremonyStep, output: OutputDirectory) throws {
+        switch step.action {
+        case .confirmPlanDigest:
+            let digest = plan.source.digest
+            console.say("  plan digest (SHA-256): \(digest.hex)")
+            for line in digest.wordLines { console.say("    \(line)") }
+            if let profile = resolved.profile { console.say("  site profile digest (SHA-256): \(profile.source.digest.hex)") }
+        case let .insertToken(name):
+            try openToken(for: name, step: step, output: output)
+        case let .generateKey(name):
+            try generateKey(name, output: output)
+        case let .issueCertificate(name, repository):
+            try issueCertificate(name, repository: repository, output: output)
+        case .buildMetadata:
+            try buildMetadata(output: output)
+        case let .sign(name):
+            try openToken(for: name, step: step, output: output)
+            try sign(with: name, output: output)
+        case .verify:
+            try verify()
+        case .writeBundle:
+            try writeBundle(output: output)
+        case .sealTranscript:
+            try output.complete()
+        }
+    }
+
+    private func entry(_ name: String) -> ResolvedPlan.ResolvedKey {
+        resolved.keys.first { $0.key.name == name }!
+    }
+
+    /// Finds the planned token, checks it is the same token as before (for signing), and logs in.
+    private func openToken(for name: String, step: CeremonyStep, output: OutputDirectory) throws {
+        let planned = entry(name)
+        guard let module else { return }
+        let token = try TokenCheck.find(planned.token, in: module)
+        if let earlier = tokens[name], earlier != token.identity {
+            throw PKCS11Error.invalidArgument("wrong token: key '\(name)' was generated on token \(earlier), but token \(token.identity) was inserted")
+        }
+        tokens[name] = token.identity
+        try output.transcript.append(.token(.init(holder: planned.key.holder, key: name, label: token.identity.label,
+                                                  serial: token.identity.serial, manufacturer: token.identity.manufacturer,
+                                                  model: token.identity.model)))
+        let session = try module.openSession(on: token)
+        sessions[name] = session
+        let pin = try console.pin(holder: planned.key.holder, token: token.identity, step: step)
+        defer { pin.wipe() }
+        pin.withBytes { output.transcript.neverWrite(Array($0)) }
+        try session.login(pin: pin)
+    }
+
+    private func generateKey(_ name: String, output: OutputDirectory) throws {
+        let planned = entry(name)
+        guard let session = sessions[name] else { return }
+        let generate = { try session.generateKeyPair(planned.key.algorithm, policy: KeyPolicy(label: name)) }
+        let key = planned.key.algorithm.rawValue.hasPrefix("rsa")
+            ? try ProgressTicker.run("generating \(planned.key.algorithm.spokenName) key on the token", say: console.say, generate)
+            : try generate()
+        keys[name] = key
+        let material = try PublicKeyMaterial(spki: key.subjectPublicKeyInfo)
+        let keyIDs = dialect == .tuf ? [MetadataKey.tuf(material).keyID] : []
+        try output.transcript.append(.keyGenerated(.init(
+            holder: planned.key.holder, key: name, algorithm: key.algorithm, label: key.label, ckaID: key.idHex,
+            attributes: key.attributes, spkiPEM: material.pem, keyIDs: keyIDs)))
+        console.say("  key '\(name)' generated: CKA_ID \(key.idHex); sensitive, never extractable, local — read back and checked")
+        if dialect == .tuf { closeSession(name) } else if !plan.repositories.isEmpty { /* certificates follow */ }
+    }
+
+    private func issueCertificate(_ name: String, repository: String, output: OutputDirectory) throws {
+        guard let session = sessions[name], let key = keys[name] else { return }
+        let certificate = try NotaryRootCertificate.issue(
+            gun: repository, signer: try TokenSigner(session: session, key: key),
+            notBefore: started.addingTimeInterval(-60), notAfter: expiry)
+        certificates[name, default: [:]][repository] = certificate
+        try output.transcript.append(.certificate(.init(
+            key: name, keyID: certificate.key.keyID, repository: repository, pem: certificate.pem,
+            notBefore: RFC3339.format(started.addingTimeInterval(-60)), notAfter: RFC3339.format(expiry))))
+        if repository == plan.repositories.last { closeSession(name) }
+    }
+
+    private func buildMetadata(output: OutputDirectory) throws {
+        for repository in plan.repositories {
+            var root = RootMetadata(dialect: dialect, version: 1, expires: MetadataTime(expiry), keys: [:], roles: [:])
+            var ids: [String: String] = [:]
+            for planned in resolved.keys {
+                let name = planned.key.name
+                guard let key = keys[name] else { continue }
+                let metadataKey = dialect == .notary
+                    ? certificates[name]![repository]!.key
+                    : MetadataKey.tuf(try PublicKeyMaterial(spki: key.subjectPublicKeyInfo))
+                ids[name] = root.addKey(metadataKey)
+            }
+            root.roles["root"] = RoleKeys(keyIDs: resolved.keys.compactMap { ids[$0.key.name] }, threshold: Int64(plan.root.threshold))
+            for role in ["targets", "snapshot", "timestamp"] {
+                root.roles[role] = RoleKeys(keyIDs: [root.addKey(onlineKeys[role]!)], threshold: 1)
+            }
+            let file = root.signedMetadata()
+            let canonical = try file.canonicalSignedBytes()
+            drafts[repository] = file
+            rootKeyIDs[repository] = ids
+            let digest = SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
+            try output.transcript.append(.metadataDigest(.init(repository: repository, role: "root", version: 1,
+                                                               sha256: digest, length: canonical.count)))
+            console.say("  \(repository): root.json version 1, signed bytes SHA-256 \(digest)")
+        }
+    }
+
+    private func sign(with name: String, output: OutputDirectory) throws {
+        guard let session = sessions[name] else { return }
+        let recorded = keys[name]!
+        let key = try session.key(.label(name))
+        guard key.subjectPublicKeyInfo == recorded.subjectPublicKeyInfo, key.id == recorded.id else {
+            throw PKCS11Error.invalidArgument("the key labelled '\(name)' on token \(session.token.identity) is not the key generated earlier in this ceremony")
+        }
+        let signer = try TokenSigner(session: session, key: key)
+        for repository in plan.repositories {
+            let keyID = rootKeyIDs[repository]![name]!
+            try drafts[repository]!.sign(with: signer, keyID: keyID, dialect: dialect)
+            let signature = drafts[repository]!.signatures.last!
+            try output.transcript.append(.signature(.init(holder: entry(name).key.holder, key: name, keyID: keyID,
+                                                          repository: repository, role: "root", signature: signature.value)))
+        }
+        console.say("  signed by '\(name)'; every signature verified in software")
+        closeSession(name)
+    }
+
+    private func verify() throws {
+        for repository in plan.repositories {
+            let bytes = try drafts[repository]!.fileBytes(dialect: dialect)
+            let verifier = RootVerifier(options: VerificationOptions(dialect: dialect, gun: dialect == .notary ? repository : nil, at: options.clock()))
+            let findings = verifier.verifySelfSigned(MetadataFile(name: "\(repository)/1.root.json", bytes: bytes)).findings
+            let errors = findings.filter { $0.severity == .error }
+            guard errors.isEmpty else {
+                throw CeremonyFailure(step: currentStep, reason: "the signed root for '\(repository)' does not verify: " + errors.map(\.description).joined(separator: "; "))
+            }
+            console.say("  \(repository): root.json verifies (\(resolved.thresholdSummary), expires \(RFC3339.format(expiry)))")
+        }
+    }
+
+    private func writeBundle(output: OutputDirectory) throws {
+        try output.writePlan(plan.source)
+        var written = Set<String>()
+        for planned in resolved.keys {
+            let name = planned.key.name
+            guard let key = keys[name] else { continue }
+            let pem = try PublicKeyMaterial(spki: key.subjectPublicKeyInfo).pem
+            for repository in plan.repositories {
+                let keyID = rootKeyIDs[repository]![name]!
+                guard written.insert(keyID).inserted else { continue }
+                try output.writePublicKey(pem: pem, keyID: keyID)
+                if let certificate = certificates[name]?[repository] {
+                    try output.writeCertificate(pem: certificate.pem, keyID: keyID)
+                }
+            }
+        }
+        for (_, key) in onlineKeys.sorted(by: { $0.key < $1.key }) where written.insert(key.keyID).inserted {
+            if let material = try? key.material(dialect: dialect) {
+                try output.writePublicKey(pem: material.pem, keyID: key.keyID)
+            }
+        }
+        for repository in plan.repositories {
+            try output.writeRootMetadata(Data(try drafts[repository]!.fileBytes(dialect: dialect)), repository: repository, version: 1)
+        }
+    }
+
+    // MARK: Sessions and failure
+
+    private func closeSession(_ name: String) {
+        guard let session = sessions.removeValue(forKey: name) else { return }
+        try? session.logout()
+        session.close()
+    }
+
+    private func closeSessions() {
+        for name in Array(sessions.keys) { closeSession(name) }
+    }
+
+    private func abandon(message: String) {
+        guard let output, case .assembling = output.state else { return }
+        let failed = output.fail(step: currentStep?.number, message: message)
+        FileHandle.standardError.write(Data("\nerror: \(message); nothing was published. Transcript: \(failed?.path ?? "?")/transcript.jsonl\n".utf8))
+    }
+
+    /// Wraps any error with the step, holder and token it happened at.
+    private func describe(_ error: Error) -> CeremonyFailure {
+        if let failure = error as? CeremonyFailure { return failure }
+        var holder: String? = nil
+        var token: TokenIdentity? = nil
+        if let step = currentStep {
+            switch step.action {
+            case let .insertToken(name), let .generateKey(name), let .sign(name), let .issueCertificate(name, _):
+                holder = entry(name).key.holder
+                token = tokens[name]
+            default: break
+            }
+        }
+        return CeremonyFailure(step: currentStep, holder: holder, token: token, reason: "\(error)")
+    }
+}
