@@ -212,6 +212,19 @@ struct VerifierTests {
         #expect(check([dotDot], dialect: .notary).contains { $0.contains("..") })
     }
 
+    @Test("Notary targets without delegations are refused, as notary-server's re-encoding would break clients")
+    func notaryTargetsNeedDelegations() throws {
+        var targets = TargetsMetadata(dialect: .notary, version: 1, expires: TestTimes.expires)
+        #expect(targets.delegations == Delegations(keys: [:], roles: []))
+        var findings: [Finding] = []
+        let verifier = TargetsVerifier(options: VerificationOptions(dialect: .notary, at: Self.at))
+        verifier.check(targets, role: "targets", file: "targets.json", findings: &findings)
+        #expect(findings.isEmpty)
+        targets.delegations = nil
+        verifier.check(targets, role: "targets", file: "targets.json", findings: &findings)
+        #expect(findings.map(\.check) == [.malformed])
+    }
+
     @Test("a bundle marked as a rehearsal is reported, and its roots are verified")
     func rehearsalBundle() throws {
         let bundle = try TemporaryDirectory("bundle")
