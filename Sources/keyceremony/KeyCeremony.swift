@@ -14,6 +14,6 @@ struct KeyCeremony: ParsableCommand {
         Exit codes: 0 ok, 1 verification or ceremony failure, 2 usage or input error.
         """,
         version: KeyCeremonyVersion.current,
-        subcommands: [TokensCommand.self, RehearsalCommand.self, VerifyCommand.self]
+        subcommands: [PlanCommand.self, TokensCommand.self, VerifyCommand.self, RehearsalCommand.self]
     )
 }

@@ -1,0 +1,90 @@
+import Foundation
+
+/// `public/manifest.json`: what a ceremony produced, for auditors and the
+/// ceremonies that come after it.
+///
+/// Part of the output contract: fields are added, never renamed. It lists the
+/// SHA-256 of every file in `public/` except itself and `SHA256SUMS`, which
+/// is written after it and covers it.
+public struct BundleManifest: Sendable, Equatable, Codable {
+    /// The manifest format; 1 for this layout.
+    public var manifestVersion: Int
+    public var ceremony: CeremonyKind
+    public var dialect: Dialect
+    public var repositories: [String]
+    public var planDigest: String
+    public var profileDigest: String?
+    public var toolVersion: String
+    /// UTC, RFC 3339 with milliseconds.
+    public var started: String
+    public var finished: String
+    /// True when the output is from a rehearsal and must never be used as a real root.
+    public var rehearsal: Bool
+    /// Paths relative to `public/` mapped to SHA-256 hex.
+    public var files: [String: String]
+
+    public init(manifestVersion: Int = 1, ceremony: CeremonyKind, dialect: Dialect, repositories: [String],
+                planDigest: String, profileDigest: String?, toolVersion: String, started: String,
+                finished: String, rehearsal: Bool, files: [String: String]) {
+        self.manifestVersion = manifestVersion
+        self.ceremony = ceremony
+        self.dialect = dialect
+        self.repositories = repositories
+        self.planDigest = planDigest
+        self.profileDigest = profileDigest
+        self.toolVersion = toolVersion
+        self.started = started
+        self.finished = finished
+        self.rehearsal = rehearsal
+        self.files = files
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ceremony, dialect, repositories, started, finished, rehearsal, files
+        case manifestVersion = "manifest_version", planDigest = "plan_digest"
+        case profileDigest = "profile_digest", toolVersion = "tool_version"
+    }
+
+    /// Pretty, sorted JSON with a final newline; stable for the same manifest.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data([0x0A])
+    }
+}
+
+/// What the engine knows about a ceremony that the bundle records.
+public struct CeremonyDescription: Sendable, Equatable {
+    public var ceremony: CeremonyKind
+    public var dialect: Dialect
+    public var repositories: [String]
+    public var planDigest: PlanDigest
+    public var profileDigest: PlanDigest?
+    public var toolVersion: String
+    public var rehearsal: Bool
+
+    public init(ceremony: CeremonyKind, dialect: Dialect, repositories: [String], planDigest: PlanDigest,
+                profileDigest: PlanDigest?, toolVersion: String, rehearsal: Bool) {
+        self.ceremony = ceremony
+        self.dialect = dialect
+        self.repositories = repositories
+        self.planDigest = planDigest
+        self.profileDigest = profileDigest
+        self.toolVersion = toolVersion
+        self.rehearsal = rehearsal
+    }
+
+    /// The description of running `resolved` with this tool.
+    public init(_ resolved: ResolvedPlan, toolVersion: String, rehearsal: Bool) {
+        self.init(ceremony: resolved.plan.ceremony, dialect: resolved.plan.dialect,
+                  repositories: resolved.plan.repositories, planDigest: resolved.plan.source.digest,
+                  profileDigest: resolved.profile?.source.digest, toolVersion: toolVersion, rehearsal: rehearsal)
+    }
+
+    /// The transcript's first event.
+    public var startEvent: TranscriptEvent {
+        .ceremonyStart(.init(ceremony: ceremony, dialect: dialect, repositories: repositories,
+                             planDigest: planDigest.hex, profileDigest: profileDigest?.hex,
+                             toolVersion: toolVersion, rehearsal: rehearsal))
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Paths inside an output directory, and the rules that keep them inside it.
+public enum BundlePath {
+    public static let publicFolder = "public"
+    public static let backupFolder = "backup"
+    public static let manifest = "manifest.json"
+    public static let sums = "SHA256SUMS"
+    public static let transcript = "transcript.jsonl"
+    public static let plan = "plan.yaml"
+
+    /// `keys/<keyid>.pem`, relative to `public/`.
+    public static func publicKey(keyID: String) -> String { "keys/\(keyID).pem" }
+
+    /// `keys/<keyid>.crt.pem`, relative to `public/`.
+    public static func certificate(keyID: String) -> String { "keys/\(keyID).crt.pem" }
+
+    /// `metadata/<repository>/`, a GUN's slashes becoming folders, relative to `public/`.
+    public static func metadataFolder(repository: String) -> String { "metadata/\(repository)" }
+
+    /// A key ID usable as a file name: 1 to 128 letters, digits, `.`, `_`, `-`, not starting with `.`.
+    public static func isSafeKeyID(_ keyID: String) -> Bool {
+        !keyID.isEmpty && keyID.count <= 128 && keyID.first != "." &&
+            keyID.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSetLite.isAlphanumeric($0) || "._-".unicodeScalars.contains($0)) }
+    }
+
+    /// A relative path of plain parts: no leading `/`, no empty, `.` or `..` parts.
+    public static func isSafeRelative(_ path: String) -> Bool {
+        guard !path.isEmpty, !path.hasPrefix("/"), path.utf8.count <= 1024 else { return false }
+        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { part in
+            !part.isEmpty && part != "." && part != ".." && !part.contains("\0") && !part.contains("\n")
+        }
+    }
+
+    /// Every regular file under `root`, as sorted relative paths with `/`.
+    /// Symbolic links and other special files are reported as errors: an
+    /// output directory holds only plain files and folders.
+    static func regularFiles(under root: URL) throws -> [String] {
+        var result: [String] = []
+        func walk(_ url: URL, _ prefix: String) throws {
+            let names = try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+            for name in names {
+                let child = url.appendingPathComponent(name)
+                let relative = prefix.isEmpty ? name : "\(prefix)/\(name)"
+                let attributes = try FileManager.default.attributesOfItem(atPath: child.path)
+                switch attributes[.type] as? FileAttributeType {
+                case .typeDirectory?: try walk(child, relative)
+                case .typeRegular?: result.append(relative)
+                default: throw BundleError.unexpectedFile(path: child.path)
+                }
+            }
+        }
+        try walk(root, "")
+        return result.sorted()
+    }
+}

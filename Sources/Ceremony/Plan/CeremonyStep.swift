@@ -1,0 +1,54 @@
+/// One numbered step of a ceremony: who does what.
+///
+/// The engine announces each step as ``description`` and switches on
+/// ``action`` to do it, so that what reviewers read in `plan check` is
+/// exactly what runs.
+public struct CeremonyStep: Sendable, Equatable, CustomStringConvertible {
+    /// The step's number, from 1.
+    public var number: Int
+    /// How many steps the ceremony has.
+    public var total: Int
+    /// Who acts: a key holder's name, or ``officerName``.
+    public var actor: String
+    public var action: Action
+    /// The sentence said to the actor, starting in lower case.
+    public var text: String
+
+    /// The actor for steps no key holder performs.
+    public static let officerName = "Officer"
+
+    /// What a step does, with what the engine needs to do it.
+    public enum Action: Sendable, Equatable {
+        /// Read the plan digest aloud; witnesses confirm it matches the reviewed plan.
+        case confirmPlanDigest
+        /// The holder inserts the key's token and enters its PIN.
+        case insertToken(key: String)
+        /// Generate the key on the token and read its attributes back.
+        case generateKey(key: String)
+        /// The token issues the key's self-signed root certificate for one GUN (Notary).
+        case issueCertificate(key: String, repository: String)
+        /// Build the root metadata for every repository.
+        case buildMetadata
+        /// The holder inserts the token, enters its PIN and signs every repository's root metadata.
+        case sign(key: String)
+        /// Verify every signature and the whole result in software.
+        case verify
+        /// Write the public files and assemble the output directory.
+        case writeBundle
+        /// Append the seal with the digests of all public outputs.
+        case sealTranscript
+    }
+
+    public init(number: Int, total: Int, actor: String, action: Action, text: String) {
+        self.number = number
+        self.total = total
+        self.actor = actor
+        self.action = action
+        self.text = text
+    }
+
+    /// "Step 4/12 — Bob: insert token 'root-b' and enter its PIN".
+    public var description: String {
+        "Step \(number)/\(total) — \(actor): \(text)"
+    }
+}

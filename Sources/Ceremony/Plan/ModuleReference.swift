@@ -1,0 +1,63 @@
+import Foundation
+
+/// The PKCS#11 module a ceremony loads, as an absolute path or a well-known alias.
+///
+/// Aliases let a plan written on a workstation name SoftHSM2 or p11-kit's proxy
+/// without knowing where the ceremony machine's distribution installs them.
+public enum ModuleReference: Sendable, Hashable, CustomStringConvertible {
+    case path(String)
+    case alias(Alias)
+
+    /// Module names a plan may use instead of a path.
+    public enum Alias: String, Sendable, Hashable, CaseIterable {
+        case softhsm
+        case p11KitProxy = "p11-kit-proxy"
+
+        /// Where Debian, Ubuntu and Fedora install the module, most likely first.
+        public var candidatePaths: [String] {
+            switch self {
+            case .softhsm:
+                return ["/usr/lib/softhsm/libsofthsm2.so",
+                        "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+                        "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
+                        "/usr/lib64/pkcs11/libsofthsm2.so",
+                        "/usr/local/lib/softhsm/libsofthsm2.so"]
+            case .p11KitProxy:
+                return ["/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so",
+                        "/usr/lib/aarch64-linux-gnu/p11-kit-proxy.so",
+                        "/usr/lib64/p11-kit-proxy.so",
+                        "/usr/lib/p11-kit-proxy.so"]
+            }
+        }
+    }
+
+    /// Reads `text` as an alias if it is one, else as an absolute path.
+    /// Returns nil for a relative path, which would depend on the working directory.
+    public init?(_ text: String) {
+        if let alias = Alias(rawValue: text) {
+            self = .alias(alias)
+        } else if text.hasPrefix("/") {
+            self = .path(text)
+        } else {
+            return nil
+        }
+    }
+
+    /// The module file to load on this machine: the path itself, or the first
+    /// existing candidate for an alias. Nil when an alias has no installed module.
+    public func resolvedPath(fileManager: FileManager = .default) -> String? {
+        switch self {
+        case .path(let path):
+            return path
+        case .alias(let alias):
+            return alias.candidatePaths.first { fileManager.fileExists(atPath: $0) }
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .path(let path): return path
+        case .alias(let alias): return alias.rawValue
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// A reviewed ceremony plan: what will be made, by whom, on which tokens.
+///
+/// A plan is reviewed weeks before the ceremony and must not be edited on the
+/// day; what differs between rooms (module path, token serials) comes from a
+/// ``SiteProfile``. The plan's exact bytes are kept so that they can be copied
+/// into the bundle and their digest read aloud.
+///
+/// Load one with ``Plan/load(contentsOf:)`` or ``Plan/parse(_:file:baseDirectory:)``.
+public struct Plan: Sendable, Equatable {
+    /// The only plan format version this tool reads.
+    public static let formatVersion = 1
+
+    public var ceremony: CeremonyKind
+    public var dialect: Dialect
+    public var description: String
+    /// Notary GUNs (one root.json each) or the single TUF repository name.
+    public var repositories: [String]
+    public var expires: Expiry
+    /// The module named by the plan; a site profile may supply or replace it.
+    public var module: ModuleReference?
+    public var root: RootRole
+    public var onlineKeys: OnlineKeyFiles
+    /// People who watch and confirm; may be empty.
+    public var witnesses: [String]
+    public var backup: BackupSection?
+    /// Where the plan came from, its exact bytes and their digest.
+    public var source: SourceFile
+    /// Where `expires:` was written, for findings about the expiry bounds.
+    public var expiresLocation: SourceLocation
+    /// Findings that do not stop the plan, such as naming no witnesses.
+    public var warnings: [PlanDiagnostic] = []
+
+    public init(ceremony: CeremonyKind, dialect: Dialect, description: String, repositories: [String],
+                expires: Expiry, module: ModuleReference?, root: RootRole, onlineKeys: OnlineKeyFiles,
+                witnesses: [String], backup: BackupSection?, source: SourceFile,
+                expiresLocation: SourceLocation) {
+        self.ceremony = ceremony
+        self.dialect = dialect
+        self.description = description
+        self.repositories = repositories
+        self.expires = expires
+        self.module = module
+        self.root = root
+        self.onlineKeys = onlineKeys
+        self.witnesses = witnesses
+        self.backup = backup
+        self.source = source
+        self.expiresLocation = expiresLocation
+    }
+
+    /// Reads and parses the plan at `url`.
+    ///
+    /// - Throws: ``InputFileError`` when the file cannot be read, ``PlanError``
+    ///   when it is not a valid plan.
+    public static func load(contentsOf url: URL) throws -> Plan {
+        let source = try SourceFile.read(url)
+        return try PlanParser.parse(source)
+    }
+
+    /// Parses plan bytes; `file` names the plan in messages and relative
+    /// online-key paths are resolved against `baseDirectory`.
+    public static func parse(_ data: Data, file: String, baseDirectory: URL) throws(PlanError) -> Plan {
+        try PlanParser.parse(SourceFile(url: baseDirectory.appendingPathComponent(file), displayName: file, bytes: data))
+    }
+
+    /// The expiry to write into root metadata for a ceremony starting at
+    /// `start`: as planned, but at most 30 days away in a rehearsal.
+    public func metadataExpiry(ceremonyStart start: Date, rehearsal: Bool) -> Date {
+        expires.effectiveDate(from: start, rehearsal: rehearsal)
+    }
+
+    /// The expiry finding for a ceremony starting at `start`, if any.
+    public func expiryDiagnostic(at start: Date) -> PlanDiagnostic? {
+        let severity: PlanDiagnostic.Severity
+        let message: String
+        switch expires.assess(from: start) {
+        case .fine: return nil
+        case .warning(let text): (severity, message) = (.warning, text)
+        case .refused(let text): (severity, message) = (.error, text)
+        }
+        return PlanDiagnostic(severity: severity, file: source.displayName,
+                              line: expiresLocation.line, column: expiresLocation.column, message: message)
+    }
+}
+
+/// A line and column in a YAML file, both starting at 1.
+public struct SourceLocation: Sendable, Equatable {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Everything `keyceremony plan check` reports about a plan and profile.
+public struct PlanCheckReport: Sendable, Equatable {
+    public var planFile: String
+    /// Digest of the plan's exact bytes; present whenever the file was read.
+    public var planDigest: PlanDigest
+    public var profileFile: String?
+    public var profileDigest: PlanDigest?
+    /// The plan with the profile applied, when both are valid.
+    public var resolved: ResolvedPlan?
+    /// The numbered steps; empty when the plan has errors.
+    public var steps: [CeremonyStep]
+    /// Thresholds in words, such as "root: 2 of Alice, Bob, Carol".
+    public var thresholds: [String]
+    /// Errors first, then warnings.
+    public var diagnostics: [PlanDiagnostic]
+
+    /// True when nothing stops the ceremony.
+    public var passed: Bool { !diagnostics.contains { $0.severity == .error } }
+    public var errors: [PlanDiagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var warnings: [PlanDiagnostic] { diagnostics.filter { $0.severity == .warning } }
+}
+
+/// The checks behind `keyceremony plan check`, usable by the engine before a run.
+public enum PlanCheck {
+    /// Reads and checks a plan and optional profile as of `now`.
+    ///
+    /// - Throws: ``InputFileError`` only when a file cannot be read at all;
+    ///   every problem inside the files is in the report.
+    public static func run(planAt planURL: URL, profileAt profileURL: URL?, now: Date = Date()) throws(InputFileError) -> PlanCheckReport {
+        let plan = try SourceFile.read(planURL)
+        let profile = try profileURL.map { url throws(InputFileError) in try SourceFile.read(url) }
+        return run(plan: plan, profile: profile, now: now)
+    }
+
+    /// Checks plan and profile bytes already read, as of `now`.
+    public static func run(plan planSource: SourceFile, profile profileSource: SourceFile?, now: Date = Date()) -> PlanCheckReport {
+        var report = PlanCheckReport(planFile: planSource.displayName, planDigest: planSource.digest,
+                                     profileFile: profileSource?.displayName, profileDigest: profileSource?.digest,
+                                     resolved: nil, steps: [], thresholds: [], diagnostics: [])
+        var diagnostics: [PlanDiagnostic] = []
+        var plan: Plan?
+        var profile: SiteProfile?
+        do {
+            plan = try PlanParser.parse(planSource)
+            diagnostics += plan?.warnings ?? []
+        } catch {
+            diagnostics += error.diagnostics
+        }
+        if let profileSource {
+            do {
+                profile = try SiteProfile.parse(profileSource)
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
+        if let plan, profileSource == nil || profile != nil {
+            do {
+                let resolved = try ResolvedPlan.resolve(plan: plan, profile: profile)
+                report.resolved = resolved
+                report.thresholds = [resolved.thresholdSummary]
+                diagnostics += environmentFindings(resolved)
+            } catch {
+                diagnostics += error.diagnostics
+            }
+            if let expiry = plan.expiryDiagnostic(at: now) { diagnostics.append(expiry) }
+            diagnostics += onlineKeyFindings(plan)
+            if plan.root.threshold == 1 && plan.root.keys.count > 1 {
+                diagnostics.append(at(plan.source, SourceLocation(line: 1, column: 1), .warning,
+                                      "root threshold is 1: any single holder can sign a new root alone"))
+            }
+        }
+        report.diagnostics = diagnostics.filter { $0.severity == .error } + diagnostics.filter { $0.severity == .warning }
+        if report.passed, let resolved = report.resolved {
+            report.steps = resolved.steps
+        }
+        return report
+    }
+
+    /// Online key files must exist and be readable; their format is read later.
+    static func onlineKeyFindings(_ plan: Plan) -> [PlanDiagnostic] {
+        plan.onlineKeys.all.compactMap { role, url in
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+            guard !exists || isDirectory.boolValue || !FileManager.default.isReadableFile(atPath: url.path) else {
+                return nil
+            }
+            let why = !exists ? "does not exist" : (isDirectory.boolValue ? "is a directory" : "is not readable")
+            return at(plan.source, plan.onlineKeys.locations[role] ?? SourceLocation(line: 1, column: 1), .error,
+                      "online_keys \(role) file \(url.path) \(why); expected a readable public key file")
+        }
+    }
+
+    /// Findings about this machine: a module that is not installed here is
+    /// only a warning, since plans are often checked away from the ceremony room.
+    static func environmentFindings(_ resolved: ResolvedPlan) -> [PlanDiagnostic] {
+        let source = resolved.profile.flatMap { $0.module == nil ? nil : $0.source } ?? resolved.plan.source
+        guard let path = resolved.module.resolvedPath() else {
+            return [at(source, SourceLocation(line: 1, column: 1), .warning,
+                       "module '\(resolved.module)' is not installed on this machine")]
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            return [at(source, SourceLocation(line: 1, column: 1), .warning,
+                       "module \(path) does not exist on this machine")]
+        }
+        return []
+    }
+
+    private static func at(_ source: SourceFile, _ location: SourceLocation,
+                           _ severity: PlanDiagnostic.Severity, _ message: String) -> PlanDiagnostic {
+        PlanDiagnostic(severity: severity, file: source.displayName, line: location.line,
+                       column: location.column, message: message)
+    }
+}

@@ -1,0 +1,55 @@
+import Crypto
+import Foundation
+
+/// The SHA-256 digest of a file's exact bytes, in hex and as words to read aloud.
+///
+/// At the start of a ceremony the officer reads the words and the witnesses
+/// compare them against the digest published with the reviewed plan; words
+/// survive a noisy room far better than 64 hex digits.
+public struct PlanDigest: Sendable, Hashable, CustomStringConvertible {
+    /// The 32 digest bytes.
+    public let bytes: [UInt8]
+
+    public init(of data: Data) {
+        self.bytes = Array(SHA256.hash(data: data))
+    }
+
+    /// Wraps digest bytes computed elsewhere.
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Lower-case hex, 64 characters.
+    public var hex: String { Hex.encode(bytes) }
+
+    /// One PGP word per byte, 32 in all.
+    public var words: [String] { PGPWordList.words(for: bytes) }
+
+    /// The words in groups of four, one group per line, for reading aloud.
+    public var wordLines: [String] {
+        stride(from: 0, to: words.count, by: 4).map { start in
+            words[start..<min(start + 4, words.count)].joined(separator: " ")
+        }
+    }
+
+    /// `sha256:<hex>`.
+    public var description: String { "sha256:\(hex)" }
+}
+
+/// Lower-case hexadecimal.
+enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func sha256<D: DataProtocol>(_ data: D) -> String {
+        encode(SHA256.hash(data: data))
+    }
+}

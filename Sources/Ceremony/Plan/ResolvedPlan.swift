@@ -1,0 +1,81 @@
+import Foundation
+
+/// A plan with its site profile applied: every key has a token and the
+/// module is known. This is what the steps and the engine work from.
+public struct ResolvedPlan: Sendable, Equatable {
+    public var plan: Plan
+    public var profile: SiteProfile?
+    /// The module to load: the profile's if it names one, else the plan's.
+    public var module: ModuleReference
+    /// The root keys in plan order, each with the token it must be made on.
+    public var keys: [ResolvedKey]
+
+    /// A root key with the token selector that applies in this room.
+    public struct ResolvedKey: Sendable, Equatable {
+        public var key: RootKey
+        public var token: TokenSelector
+        /// True when the site profile, not the plan, chose the token.
+        public var tokenFromProfile: Bool
+
+        public init(key: RootKey, token: TokenSelector, tokenFromProfile: Bool) {
+            self.key = key
+            self.token = token
+            self.tokenFromProfile = tokenFromProfile
+        }
+    }
+
+    /// Applies `profile` to `plan`.
+    ///
+    /// - Throws: ``PlanError`` when a key has no token, no module is named, the
+    ///   profile names a holder the plan does not have, or two keys end up on
+    ///   the same token.
+    public static func resolve(plan: Plan, profile: SiteProfile?) throws(PlanError) -> ResolvedPlan {
+        var diagnostics: [PlanDiagnostic] = []
+        func error(_ file: SourceFile, _ location: SourceLocation, _ message: String) {
+            diagnostics.append(PlanDiagnostic(severity: .error, file: file.displayName,
+                                              line: location.line, column: location.column, message: message))
+        }
+        let start = SourceLocation(line: 1, column: 1)
+        let holders = Set(plan.root.keys.map(\.holder))
+        if let profile {
+            for holder in profile.holders.keys.sorted() where !holders.contains(holder) {
+                let known = plan.root.keys.map { "'\($0.holder)'" }.joined(separator: ", ")
+                error(profile.source, profile.holderLocations[holder] ?? start,
+                      "the profile names holder '\(holder)', who holds no key in the plan; expected one of \(known)")
+            }
+        }
+        let module = profile?.module ?? plan.module
+        if module == nil {
+            error(plan.source, start, "no PKCS#11 module: the plan has no 'module' and no site profile gives one")
+        }
+        var keys: [ResolvedKey] = []
+        var used: [TokenSelector: String] = [:]
+        for key in plan.root.keys {
+            let fromProfile = profile?.holders[key.holder]
+            guard let token = fromProfile ?? key.token else {
+                error(plan.source, key.location, "key '\(key.name)' has no token: give it 'token:' in the plan or map holder '\(key.holder)' in a site profile")
+                continue
+            }
+            if let other = used[token] {
+                let message = "key '\(key.name)' would use \(token), already used by key '\(other)'; each key needs its own token"
+                if fromProfile != nil, let profile {
+                    error(profile.source, profile.holderLocations[key.holder] ?? start, message)
+                } else {
+                    error(plan.source, key.location, message)
+                }
+            }
+            used[token] = used[token] ?? key.name
+            keys.append(ResolvedKey(key: key, token: token, tokenFromProfile: fromProfile != nil))
+        }
+        guard diagnostics.isEmpty, let module else { throw PlanError(diagnostics: diagnostics) }
+        return ResolvedPlan(plan: plan, profile: profile, module: module, keys: keys)
+    }
+
+    /// The root threshold in words: "root: 2 of Alice, Bob, Carol".
+    public var thresholdSummary: String {
+        "root: \(plan.root.threshold) of " + plan.root.keys.map(\.holder).joined(separator: ", ")
+    }
+
+    /// The steps of the ceremony, numbered, as they will run.
+    public var steps: [CeremonyStep] { StepPlanner.steps(for: self) }
+}

@@ -1,0 +1,73 @@
+/// What a transcript record says happened.
+///
+/// Every event has a fixed set of typed fields and none of them is free-form
+/// key/value data, so there is no place in a record where a PIN could be put
+/// "just for debugging". Field names in JSON are snake_case.
+public enum TranscriptEvent: Sendable, Equatable {
+    case ceremonyStart(CeremonyStart)
+    case stepStart(StepStart)
+    case stepEnd(StepEnd)
+    case confirmation(Confirmation)
+    case token(TokenIdentity)
+    case keyGenerated(KeyGenerated)
+    case certificate(CertificateIssued)
+    case metadataDigest(MetadataDigest)
+    case signature(SignatureMade)
+    case error(ErrorReport)
+    case seal(Seal)
+
+    /// The `event` string written in the record.
+    public var type: String {
+        switch self {
+        case .ceremonyStart: return "ceremony-start"
+        case .stepStart: return "step-start"
+        case .stepEnd: return "step-end"
+        case .confirmation: return "confirmation"
+        case .token: return "token"
+        case .keyGenerated: return "key-generated"
+        case .certificate: return "certificate"
+        case .metadataDigest: return "metadata-digest"
+        case .signature: return "signature"
+        case .error: return "error"
+        case .seal: return "seal"
+        }
+    }
+
+    /// Every `event` string, for readers that list them.
+    public static let allTypes = ["ceremony-start", "step-start", "step-end", "confirmation", "token",
+                                  "key-generated", "certificate", "metadata-digest", "signature",
+                                  "error", "seal"]
+
+    func encodePayload(to encoder: Encoder) throws {
+        switch self {
+        case .ceremonyStart(let payload): try payload.encode(to: encoder)
+        case .stepStart(let payload): try payload.encode(to: encoder)
+        case .stepEnd(let payload): try payload.encode(to: encoder)
+        case .confirmation(let payload): try payload.encode(to: encoder)
+        case .token(let payload): try payload.encode(to: encoder)
+        case .keyGenerated(let payload): try payload.encode(to: encoder)
+        case .certificate(let payload): try payload.encode(to: encoder)
+        case .metadataDigest(let payload): try payload.encode(to: encoder)
+        case .signature(let payload): try payload.encode(to: encoder)
+        case .error(let payload): try payload.encode(to: encoder)
+        case .seal(let payload): try payload.encode(to: encoder)
+        }
+    }
+
+    static func decodePayload(type: String, from decoder: Decoder) throws -> TranscriptEvent? {
+        switch type {
+        case "ceremony-start": return .ceremonyStart(try CeremonyStart(from: decoder))
+        case "step-start": return .stepStart(try StepStart(from: decoder))
+        case "step-end": return .stepEnd(try StepEnd(from: decoder))
+        case "confirmation": return .confirmation(try Confirmation(from: decoder))
+        case "token": return .token(try TokenIdentity(from: decoder))
+        case "key-generated": return .keyGenerated(try KeyGenerated(from: decoder))
+        case "certificate": return .certificate(try CertificateIssued(from: decoder))
+        case "metadata-digest": return .metadataDigest(try MetadataDigest(from: decoder))
+        case "signature": return .signature(try SignatureMade(from: decoder))
+        case "error": return .error(try ErrorReport(from: decoder))
+        case "seal": return .seal(try Seal(from: decoder))
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Ceremony
+import Foundation
+
+/// `keyceremony plan`: work with ceremony plans before the day.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Check ceremony plans before the day.",
+        subcommands: [Check.self]
+    )
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Check a plan and show the ceremony it describes, step by step.",
+            discussion: """
+            A plan is a YAML file that says what a ceremony makes and who does what: \
+            the ceremony type, the dialect (notary or tuf), the repositories, the \
+            expiry, the PKCS#11 module, the root keys with their holders, tokens and \
+            algorithms, the online role key files, and the witnesses. It never holds \
+            a PIN or any other secret. See ceremonies/README.md for how to write one.
+
+            This command reads the plan strictly: an unknown key, a wrong type, a \
+            missing field, a threshold above the number of keys, a token used twice, \
+            or a key named like a secret is reported as FILE:LINE:COLUMN with what \
+            was expected. It then prints:
+
+              - the numbered steps as the ceremony will run them;
+              - the thresholds in words ("root: 2 of Alice, Bob, Carol");
+              - the plan's SHA-256 digest, in hex and as PGP words to read aloud.
+
+            Review the plan weeks ahead and publish its digest. On the day, the \
+            officer reads the words aloud and the witnesses check them against the \
+            published digest; if the plan was edited, the words differ.
+
+            What differs between rooms (the module path, token serials) goes in a \
+            site profile given with --profile, so the reviewed plan stays unchanged:
+
+              module: softhsm
+              holders:
+                Alice: { serial: "5c1e0a7d3b9f2e41" }
+                Bob: { label: root-b }
+
+            Exit status: 0 when the plan can run, 1 when it has any error, 2 when a \
+            file cannot be read or the command line is wrong.
+
+            Examples:
+              keyceremony plan check ceremonies/tuf-root-generation.yaml
+              keyceremony plan check plan.yaml --profile rehearsal-room.yaml
+              keyceremony plan check plan.yaml --json | jq .steps
+            """
+        )
+
+        @Argument(help: ArgumentHelp("The plan to check (YAML).", valueName: "plan"))
+        var plan: String
+
+        @Option(help: ArgumentHelp("A site profile giving the module and holders' tokens for this room.",
+                                   valueName: "file"))
+        var profile: String?
+
+        @Flag(help: "Print the report as JSON on standard output.")
+        var json = false
+
+        func run() throws {
+            let report: PlanCheckReport
+            do {
+                report = try PlanCheck.run(planAt: URL(fileURLWithPath: plan),
+                                           profileAt: profile.map { URL(fileURLWithPath: $0) })
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            if json {
+                FileHandle.standardOutput.write(try report.jsonData())
+            } else {
+                FileHandle.standardOutput.write(Data(report.text.utf8))
+                for diagnostic in report.diagnostics {
+                    FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+                }
+            }
+            if !report.passed { throw ExitCode(1) }
+        }
+    }
+}
