@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Ceremony
+import PKCS11
 
 @Suite("Hash-chained transcript")
 struct TranscriptTests {
@@ -14,9 +15,8 @@ struct TranscriptTests {
         .stepEnd(.init(step: 1, outcome: .completed)),
         .token(.init(holder: "Alice", key: "root-a", label: "root-a", serial: "5c1e0a7d3b9f2e41",
                      manufacturer: "SoftHSM project", model: "SoftHSM v2")),
-        .keyGenerated(.init(holder: "Alice", key: "root-a", algorithm: .ecdsaP256,
-                            attributes: KeyAttributes(label: "root-a", id: "01", token: true, private: true,
-                                                      sensitive: true, extractable: false, neverExtractable: true),
+        .keyGenerated(.init(holder: "Alice", key: "root-a", algorithm: .ecdsaP256, label: "root-a", ckaID: "01",
+                            attributes: Self.attributes,
                             spkiPEM: "-----BEGIN PUBLIC KEY-----\nMFkw/+==\n-----END PUBLIC KEY-----\n",
                             keyIDs: ["4c5d"])),
         .certificate(.init(key: "root-a", keyID: "4c5d", repository: "example", pem: "-----BEGIN CERTIFICATE-----\n",
@@ -25,6 +25,13 @@ struct TranscriptTests {
         .signature(.init(holder: "Alice", key: "root-a", keyID: "4c5d", repository: "example", role: "root", signature: "3045")),
         .error(.init(step: 2, message: "token 'root-b' is not the planned token")),
     ]
+
+    static var attributes: KeyAttributes {
+        var attributes = KeyAttributes()
+        attributes.token = true; attributes.private = true; attributes.sensitive = true
+        attributes.extractable = false; attributes.neverExtractable = true
+        return attributes
+    }
 
     /// Writes `events` and a seal to a new transcript and returns its bytes.
     static func writeTranscript(in folder: TemporaryFolder, seal: Bool = true) throws -> Data {

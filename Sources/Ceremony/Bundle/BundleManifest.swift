@@ -1,4 +1,5 @@
 import Foundation
+import TrustMetadata
 
 /// `public/manifest.json`: what a ceremony produced, for auditors and the
 /// ceremonies that come after it.

@@ -10,10 +10,3 @@ public enum CeremonyKind: String, Sendable, Equatable, CaseIterable, Codable {
     static let planned = ["root-rotation", "resign", "delegation", "backup", "recovery"]
 }
 
-/// The trust system the ceremony's output is for.
-public enum Dialect: String, Sendable, Equatable, CaseIterable, Codable {
-    /// Notary v1 (Docker Content Trust): one root.json per GUN, x509 root keys.
-    case notary
-    /// TUF 1.0: one repository, plain public keys.
-    case tuf
-}

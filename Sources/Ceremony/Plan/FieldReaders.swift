@@ -1,3 +1,4 @@
+import PKCS11
 import Yams
 
 /// Readers for values that plans and site profiles share.
@@ -32,7 +33,12 @@ enum FieldReaders {
                 sink.error(entry.value, "\(what) uri must be a pkcs11: URI (RFC 7512) without spaces, such as 'pkcs11:token=root-a'")
                 return nil
             }
-            return .uri(value)
+            do {
+                return .uri(try PKCS11URI(value))
+            } catch {
+                sink.error(entry.value, "\(what): \(error)")
+                return nil
+            }
         }
     }
 

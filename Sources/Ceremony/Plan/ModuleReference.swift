@@ -1,4 +1,5 @@
 import Foundation
+import PKCS11
 
 /// The PKCS#11 module a ceremony loads, as an absolute path or a well-known alias.
 ///
@@ -13,22 +14,8 @@ public enum ModuleReference: Sendable, Hashable, CustomStringConvertible {
         case softhsm
         case p11KitProxy = "p11-kit-proxy"
 
-        /// Where Debian, Ubuntu and Fedora install the module, most likely first.
-        public var candidatePaths: [String] {
-            switch self {
-            case .softhsm:
-                return ["/usr/lib/softhsm/libsofthsm2.so",
-                        "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-                        "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
-                        "/usr/lib64/pkcs11/libsofthsm2.so",
-                        "/usr/local/lib/softhsm/libsofthsm2.so"]
-            case .p11KitProxy:
-                return ["/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so",
-                        "/usr/lib/aarch64-linux-gnu/p11-kit-proxy.so",
-                        "/usr/lib64/p11-kit-proxy.so",
-                        "/usr/lib/p11-kit-proxy.so"]
-            }
-        }
+        /// Where distributions install the module, most likely first (the token layer's list).
+        public var candidatePaths: [String] { ModuleAlias.candidates[rawValue] ?? [] }
     }
 
     /// Reads `text` as an alias if it is one, else as an absolute path.

@@ -1,4 +1,5 @@
 import Foundation
+import TrustMetadata
 
 /// A reviewed ceremony plan: what will be made, by whom, on which tokens.
 ///

@@ -1,5 +1,7 @@
 import Foundation
 import Yams
+import PKCS11
+import TrustMetadata
 
 /// Turns plan bytes into a ``Plan``, reporting every problem with its location.
 enum PlanParser {
@@ -181,7 +183,7 @@ enum PlanParser {
             .flatMap { FieldReaders.personName($0, "holder", sink: sink) }
         let tokenNode = map.optional("token")
         let token = tokenNode.flatMap { FieldReaders.tokenSelector($0, "token", sink: sink) }
-        let algorithm: KeyAlgorithm? = map.required("algorithm", expected: oneOf(KeyAlgorithm.allCases.map(\.rawValue)))
+        let algorithm: PKCS11.KeyAlgorithm? = map.required("algorithm", expected: oneOf(PKCS11.KeyAlgorithm.allCases.map(\.rawValue)))
             .flatMap { enumValue($0, "algorithm", sink: sink) }
         guard let name, let holder, let algorithm, tokenNode == nil || token != nil else { return nil }
         let location = SourceLocation(line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)

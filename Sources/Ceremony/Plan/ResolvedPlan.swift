@@ -1,4 +1,5 @@
 import Foundation
+import PKCS11
 
 /// A plan with its site profile applied: every key has a token and the
 /// module is known. This is what the steps and the engine work from.

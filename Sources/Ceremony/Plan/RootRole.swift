@@ -1,3 +1,4 @@
+import PKCS11
 /// The root role as the plan describes it: who holds which key, and how many
 /// of them must sign.
 public struct RootRole: Sendable, Equatable {

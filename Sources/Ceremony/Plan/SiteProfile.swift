@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import PKCS11
 
 /// What differs between the rehearsal room and the real one: the PKCS#11
 /// module and which token each holder brings.

@@ -1,3 +1,5 @@
+import PKCS11
+import TrustMetadata
 extension TranscriptEvent {
     /// The first record: what ceremony, from which reviewed plan, by which tool.
     public struct CeremonyStart: Sendable, Equatable, Codable {
@@ -105,26 +107,31 @@ extension TranscriptEvent {
     public struct KeyGenerated: Sendable, Equatable, Codable {
         public var holder: String
         public var key: String
-        public var algorithm: KeyAlgorithm
+        public var algorithm: PKCS11.KeyAlgorithm
+        /// The key's `CKA_LABEL` and `CKA_ID` (hex) on the token, to find it again.
+        public var label: String
+        public var ckaID: String
         public var attributes: KeyAttributes
         /// The public key as PEM `PUBLIC KEY` (SubjectPublicKeyInfo).
         public var spkiPEM: String
         /// TUF/Notary key IDs for this key (for Notary, one per certificate).
         public var keyIDs: [String]
 
-        public init(holder: String, key: String, algorithm: KeyAlgorithm, attributes: KeyAttributes,
-                    spkiPEM: String, keyIDs: [String]) {
+        public init(holder: String, key: String, algorithm: PKCS11.KeyAlgorithm, label: String, ckaID: String,
+                    attributes: KeyAttributes, spkiPEM: String, keyIDs: [String]) {
             self.holder = holder
             self.key = key
             self.algorithm = algorithm
+            self.label = label
+            self.ckaID = ckaID
             self.attributes = attributes
             self.spkiPEM = spkiPEM
             self.keyIDs = keyIDs
         }
 
         enum CodingKeys: String, CodingKey {
-            case holder, key, algorithm, attributes
-            case spkiPEM = "spki_pem", keyIDs = "key_ids"
+            case holder, key, algorithm, label, attributes
+            case ckaID = "cka_id", spkiPEM = "spki_pem", keyIDs = "key_ids"
         }
     }
 
@@ -220,52 +227,5 @@ extension TranscriptEvent {
             self.outputs = outputs
             self.digest = digest
         }
-    }
-}
-
-/// Key attributes as read back from the token after generation.
-///
-/// Each is optional because tokens differ in what they report; an attribute
-/// the token would not return is left out rather than guessed.
-public struct KeyAttributes: Sendable, Equatable, Codable {
-    public var label: String?
-    /// `CKA_ID` in hex.
-    public var id: String?
-    public var keyType: String?
-    public var token: Bool?
-    public var `private`: Bool?
-    public var sensitive: Bool?
-    public var extractable: Bool?
-    public var alwaysSensitive: Bool?
-    public var neverExtractable: Bool?
-    public var local: Bool?
-    public var sign: Bool?
-    public var modifiable: Bool?
-    public var copyable: Bool?
-    public var destroyable: Bool?
-
-    public init(label: String? = nil, id: String? = nil, keyType: String? = nil, token: Bool? = nil,
-                private: Bool? = nil, sensitive: Bool? = nil, extractable: Bool? = nil,
-                alwaysSensitive: Bool? = nil, neverExtractable: Bool? = nil, local: Bool? = nil,
-                sign: Bool? = nil, modifiable: Bool? = nil, copyable: Bool? = nil, destroyable: Bool? = nil) {
-        self.label = label
-        self.id = id
-        self.keyType = keyType
-        self.token = token
-        self.private = `private`
-        self.sensitive = sensitive
-        self.extractable = extractable
-        self.alwaysSensitive = alwaysSensitive
-        self.neverExtractable = neverExtractable
-        self.local = local
-        self.sign = sign
-        self.modifiable = modifiable
-        self.copyable = copyable
-        self.destroyable = destroyable
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case label, id, token, `private`, sensitive, extractable, local, sign, modifiable, copyable, destroyable
-        case keyType = "key_type", alwaysSensitive = "always_sensitive", neverExtractable = "never_extractable"
     }
 }

@@ -18,6 +18,13 @@ public struct KeyAttributes: Sendable, Equatable, Codable {
     public var local: Bool?
     public var modifiable: Bool?
 
+    enum CodingKeys: String, CodingKey {
+        case token, `private`, sign, verify, wrap, unwrap, sensitive, extractable, local, modifiable
+        case alwaysSensitive = "always_sensitive", neverExtractable = "never_extractable"
+    }
+
+    public init() {}
+
     enum Flag: CaseIterable {
         case token, `private`, sign, verify, wrap, unwrap, sensitive, alwaysSensitive, extractable, neverExtractable, local, modifiable
 

@@ -2,7 +2,7 @@
 ///
 /// They share TUF's structure but differ in type names, key encodings, signature
 /// encodings and file layout, and clients of each reject the other's bytes.
-public enum Dialect: String, Hashable, Sendable, CaseIterable {
+public enum Dialect: String, Hashable, Sendable, CaseIterable, Codable {
     /// TUF 1.0 as python-tuf 7 writes it.
     case tuf
     /// Notary v1 (Docker Content Trust) as notary 0.7 writes it.

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The main job: a full rehearsal of the root-generation ceremony on SoftHSM2 tokens.
+# Installs what is missing, builds KeyCeremony, then runs `keyceremony rehearse`, which makes
+# tokens, online keys and a plan under OUT_DIR, runs the plan unattended and verifies the result.
+#
+# usage: scripts/rehearse.sh [OUT_DIR] [extra keyceremony rehearse options, e.g. --dialect tuf]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+echo "[rehearse] building keyceremony (release)"
+swift build -c release --product keyceremony
+BIN="$(swift build -c release --show-bin-path)/keyceremony"
+OUT="${1:-rehearsal-$(date -u +%Y%m%dT%H%M%SZ)}"
+shift || true
+echo "[rehearse] running: keyceremony rehearse --out $OUT $*"
+exec "$BIN" rehearse --out "$OUT" "$@"
