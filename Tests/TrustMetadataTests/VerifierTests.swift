@@ -25,15 +25,22 @@ struct VerifierTests {
 
     private func errors(_ findings: [Finding]) -> [Finding] { findings.filter { $0.severity == .error } }
 
-    @Test("a threshold counts distinct keys: a repeated signature counts once")
+    @Test("a repeated signature counts once; in TUF it makes the file unusable, as in python-tuf")
     func repeatedSignature() throws {
         let signers = try (0..<2).map { _ in try SoftwareSigner(generating: .ed25519) }
         var metadata = try Self.root(rootSigners: signers, threshold: 2).signedMetadata()
         try metadata.sign(all: [signers[0]], dialect: .tuf)
-        try metadata.sign(all: [signers[0]], dialect: .tuf)  // Ed25519 is deterministic, ECDSA would differ; both count once.
-        let findings = verifier.verifySelfSigned(try file(metadata)).findings
-        #expect(errors(findings).contains { $0.check == .threshold })
-        try metadata.sign(all: [signers[1]], dialect: .tuf)
+        let message = try metadata.canonicalSignedBytes()
+        let root = try RootMetadata(signed: metadata.signed)
+        var findings: [Finding] = []
+        let ring = RootVerifier(options: verifier.options).ring(for: root, file: "r", findings: &findings)
+        let twice = metadata.signatures + metadata.signatures
+        #expect(SignatureCounter.count(twice, message: message, role: "root", roleKeys: root.roles["root"]!, ring: ring,
+                                       dialect: .tuf, file: "r", findings: &findings) == 1)
+        try metadata.sign(all: [signers[0], signers[1]], dialect: .tuf)
+        let duplicated = errors(verifier.verifySelfSigned(try file(metadata)).findings)
+        #expect(duplicated.map(\.check) == [.signature], "\(duplicated)")
+        metadata.signatures.remove(at: 1)
         #expect(errors(verifier.verifySelfSigned(try file(metadata)).findings).isEmpty)
     }
 
@@ -203,6 +210,19 @@ struct VerifierTests {
         var dotDot = notary
         dotDot.name = "targets/../x"
         #expect(check([dotDot], dialect: .notary).contains { $0.contains("..") })
+    }
+
+    @Test("Notary targets without delegations are refused, as notary-server's re-encoding would break clients")
+    func notaryTargetsNeedDelegations() throws {
+        var targets = TargetsMetadata(dialect: .notary, version: 1, expires: TestTimes.expires)
+        #expect(targets.delegations == Delegations(keys: [:], roles: []))
+        var findings: [Finding] = []
+        let verifier = TargetsVerifier(options: VerificationOptions(dialect: .notary, at: Self.at))
+        verifier.check(targets, role: "targets", file: "targets.json", findings: &findings)
+        #expect(findings.isEmpty)
+        targets.delegations = nil
+        verifier.check(targets, role: "targets", file: "targets.json", findings: &findings)
+        #expect(findings.map(\.check) == [.malformed])
     }
 
     @Test("a bundle marked as a rehearsal is reported, and its roots are verified")

@@ -84,10 +84,13 @@ struct FieldReader {
         return try stringArray(name)
     }
 
-    func time(_ name: String) throws(MetadataError) -> MetadataTime {
+    func time(_ name: String, dialect: Dialect) throws(MetadataError) -> MetadataTime {
         let text = try string(name)
         guard let time = MetadataTime(text) else {
             throw .invalidField(path: fieldPath(name), reason: "not an RFC 3339 time: \(text)")
+        }
+        if dialect == .tuf, !time.isTUFForm {
+            throw .invalidField(path: fieldPath(name), reason: "TUF times are written YYYY-MM-DDTHH:MM:SSZ, found \(text)")
         }
         return time
     }

@@ -87,6 +87,12 @@ public struct MetadataTime: Hashable, Sendable, Comparable, CustomStringConverti
 
     public var description: String { text }
 
+    /// Whether the text is `YYYY-MM-DDTHH:MM:SSZ`, the only form python-tuf reads.
+    public var isTUFForm: Bool {
+        let b = Array(text.utf8)
+        return b.count == 20 && b[10] == UInt8(ascii: "T") && b[19] == UInt8(ascii: "Z")
+    }
+
     public static func < (lhs: MetadataTime, rhs: MetadataTime) -> Bool {
         (lhs.secondsSinceEpoch, lhs.nanoseconds) < (rhs.secondsSinceEpoch, rhs.nanoseconds)
     }

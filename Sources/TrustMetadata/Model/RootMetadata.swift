@@ -53,14 +53,11 @@ public struct RootMetadata: Hashable, Sendable {
         }
         self.dialect = dialect
         version = try reader.integer("version")
-        expires = try reader.time("expires")
+        expires = try reader.time("expires", dialect: dialect)
         specVersion = try reader.optionalString("spec_version")
         consistentSnapshot = try reader.optionalBool("consistent_snapshot")
-        if dialect == .tuf {
-            guard specVersion != nil else { throw .invalidField(path: "signed.spec_version", reason: "missing") }
-            guard consistentSnapshot != nil else {
-                throw .invalidField(path: "signed.consistent_snapshot", reason: "missing")
-            }
+        if dialect == .tuf, specVersion == nil {
+            throw .invalidField(path: "signed.spec_version", reason: "missing")
         }
         let keysReader = try reader.object("keys")
         var keys: [String: MetadataKey] = [:]

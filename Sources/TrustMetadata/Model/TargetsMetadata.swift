@@ -34,7 +34,7 @@ public struct TargetsMetadata: Hashable, Sendable {
         }
         self.dialect = dialect
         version = try reader.integer("version")
-        expires = try reader.time("expires")
+        expires = try reader.time("expires", dialect: dialect)
         specVersion = try reader.optionalString("spec_version")
         if dialect == .tuf, specVersion == nil { throw .invalidField(path: "signed.spec_version", reason: "missing") }
         targets = try reader.object("targets").object

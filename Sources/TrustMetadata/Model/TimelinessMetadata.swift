@@ -20,7 +20,7 @@ public struct TimelinessMetadata: Hashable, Sendable {
         self.role = type.lowercased()
         self.dialect = dialect
         version = try reader.integer("version")
-        expires = try reader.time("expires")
+        expires = try reader.time("expires", dialect: dialect)
         meta = try reader.object("meta").object
     }
 }

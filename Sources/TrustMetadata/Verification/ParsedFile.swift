@@ -8,6 +8,17 @@ struct ParsedFile {
     static func read(_ file: MetadataFile, findings: inout [Finding]) -> ParsedFile? {
         do {
             let envelope = try SignedMetadata(bytes: file.bytes)
+            if envelope.dialect == .tuf {
+                // python-tuf refuses the whole file, so a client would never get to count.
+                var seen = Set<String>()
+                var duplicated = false
+                for signature in envelope.signatures where !seen.insert(signature.keyID).inserted {
+                    duplicated = true
+                    findings.append(Finding(file: file.name, keyID: signature.keyID, check: .signature,
+                                            detail: "two signatures under one key ID; python-tuf refuses such a file"))
+                }
+                if duplicated { return nil }
+            }
             return ParsedFile(name: file.name, envelope: envelope, message: try envelope.canonicalSignedBytes())
         } catch {
             findings.append(Finding(file: file.name, check: .malformed, detail: error.description))

@@ -97,6 +97,18 @@ public struct TargetsVerifier: Sendable {
         if targets.version < 1 {
             findings.append(Finding(file: file, role: role, check: .version, detail: "version must be at least 1"))
         }
+        if targets.dialect == .notary {
+            // notary-server hashes its own re-encoding of the file for the snapshot; without
+            // `delegations` that re-encoding differs and clients fail the checksum.
+            if targets.delegations == nil {
+                findings.append(Finding(file: file, role: role, check: .malformed,
+                                        detail: "Notary targets must carry delegations (empty keys and roles if none); notary-server re-encodes them and clients would fail the checksum"))
+            }
+            if targets.unknownFields.count > 0 {
+                findings.append(Finding(file: file, role: role, check: .malformed, severity: .notice,
+                                        detail: "fields \(targets.unknownFields.names) are unknown to notary and are dropped when notary-server re-encodes the file"))
+            }
+        }
         for member in targets.targets.members {
             if let problem = Self.problem(withTarget: member.value, dialect: targets.dialect) {
                 findings.append(Finding(file: file, role: role, check: .target, detail: "target \(member.name): \(problem)"))
