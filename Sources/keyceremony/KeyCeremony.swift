@@ -1,8 +1,23 @@
 import ArgumentParser
 import Ceremony
+import Foundation
 
 @main
 struct KeyCeremony: ParsableCommand {
+    /// Runs the command, mapping argument-parser's usage errors (64) to this tool's 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == 1 || code.rawValue == 2 { exit(withError: error) }
+            // A usage error: print argument-parser's message and help hint, then exit 2.
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "keyceremony",
         abstract: "Offline root-key ceremonies for TUF and Notary v1 on PKCS#11 tokens.",
@@ -14,6 +29,6 @@ struct KeyCeremony: ParsableCommand {
         Exit codes: 0 ok, 1 verification or ceremony failure, 2 usage or input error.
         """,
         version: KeyCeremonyVersion.current,
-        subcommands: [PlanCommand.self, TokensCommand.self, VerifyCommand.self, RehearsalCommand.self]
+        subcommands: [PlanCommand.self, RunCommand.self, VerifyCommand.self, TokensCommand.self, RehearseCommand.self, RehearsalCommand.self]
     )
 }

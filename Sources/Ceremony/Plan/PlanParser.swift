@@ -193,7 +193,7 @@ enum PlanParser {
     private static func readOnlineKeys(_ top: StrictMapping, dialect: Dialect?, directory: URL,
                                        sink: DiagnosticSink) -> OnlineKeyFiles? {
         let roles = ["targets", "snapshot", "timestamp"]
-        let required = dialect == .notary ? ["targets"] : roles
+        let required = roles
         guard let node = top.required("online_keys", expected: "a mapping of \(required.joined(separator: ", ")) to public key files"),
               let map = StrictMapping(node, "online_keys", sink: sink) else { return nil }
         map.rejectUnknownKeys(allowed: roles)

@@ -30,13 +30,15 @@ public enum TerminalPINReader {
         var silent = original
         silent.c_lflag &= ~tcflag_t(ECHO | ECHONL)
         silent.c_lflag |= tcflag_t(ICANON)
-        let text = Array("\(prompt): ".utf8)
-        _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        // Echo goes off before the prompt appears, so nothing typed after the prompt is ever shown;
+        // TCSAFLUSH also drops anything typed ahead of the prompt.
         tcsetattr(fd, TCSAFLUSH, &silent)
         defer {
             tcsetattr(fd, TCSAFLUSH, &original)
             _ = write(fd, "\n", 1)
         }
+        let text = Array("\(prompt): ".utf8)
+        _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
         while Glibc.read(fd, &byte, 1) == 1, byte != 0x0A, byte != 0x0D, bytes.count < 256 {
