@@ -60,6 +60,6 @@ let package = Package(
         // Runs the built `keyceremony` executable as a process, each test with its own SoftHSM2.
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         // Shared helpers for tests: temporary SoftHSM2 homes, running processes.
-        .target(name: "TestSupport", dependencies: ["PKCS11"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["PKCS11", "TrustMetadata", "Ceremony"], path: "Tests/TestSupport"),
     ]
 )

@@ -15,7 +15,7 @@ struct SigningTests {
         let signature = try session.sign(message, with: key)
         #expect(SignatureCheck.verify(signature.raw, over: message, algorithm: algorithm, subjectPublicKeyInfo: key.subjectPublicKeyInfo) != nil)
 
-        let dir = try TestPaths.temporaryDirectory("openssl")
+        let dir = try TemporaryDirectory("openssl").url
         defer { try? FileManager.default.removeItem(at: dir) }
         let pem = "-----BEGIN PUBLIC KEY-----\n" + Data(key.subjectPublicKeyInfo).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed]) + "\n-----END PUBLIC KEY-----\n"
         try pem.write(to: dir.appendingPathComponent("pub.pem"), atomically: true, encoding: .utf8)

@@ -7,7 +7,7 @@ public struct CLISandbox {
     public let softhsmConfig: String
 
     public init(_ name: String = "cli") throws {
-        directory = try TestPaths.temporaryDirectory(name)
+        directory = try TemporaryDirectory(name).url
         softhsmConfig = try SoftHSMSandbox.writeConfig(in: directory.appendingPathComponent("softhsm"))
     }
 

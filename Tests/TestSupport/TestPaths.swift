@@ -29,10 +29,6 @@ public enum TestPaths {
         }
     }
 
-    /// A fresh temporary directory, removed by the caller via `defer`.
-    public static func temporaryDirectory(_ name: String = "kc") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    /// A path inside the package.
+    public static func path(_ relative: String) -> String { packageRoot.appendingPathComponent(relative).path }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import TrustMetadata
 
 @Suite("Canonical JSON (OLPC, as securesystemslib and notary encode it)")
@@ -51,7 +52,7 @@ struct CanonicalJSONTests {
     @Test("python-tuf's own files re-encode to the bytes their signatures cover")
     func pythonTUFSignedBytes() throws {
         // If canonical bytes differed, signatures made by python-tuf would not verify.
-        let directory = PackagePaths.path("fixtures/tuf/python-tuf")
+        let directory = TestPaths.path("fixtures/tuf/python-tuf")
         for name in ["1.root.json", "2.root.json", "1.targets.json", "timestamp.json"] {
             let file = try SignedMetadata(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(name)"))))
             #expect(!(try file.canonicalSignedBytes()).isEmpty)

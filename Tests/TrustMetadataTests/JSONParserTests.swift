@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import TrustMetadata
 
 @Suite("JSON parser: strict, bounded, offsets for errors")
@@ -58,7 +59,7 @@ struct JSONParserTests {
 
     @Test("truncations and byte flips of real metadata never crash the parser or the verifier")
     func fuzz() throws {
-        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: PackagePaths.path("fixtures/notary/repository/root.json"))))
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: TestPaths.path("fixtures/notary/repository/root.json"))))
         var generator = SplitMix64(seed: 0x5EED)
         let verifier = RootVerifier(options: VerificationOptions(at: TestTimes.verificationTime))
         for length in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 200)) {

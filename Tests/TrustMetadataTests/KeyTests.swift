@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TrustMetadata
 
 @Suite("Keys, times and Notary root certificates")
@@ -23,7 +24,7 @@ struct KeyTests {
     @Test("key IDs hash the whole key object as python-tuf does")
     func keyIDs() throws {
         // A key from python-tuf's fixture: its listed ID must be our computed ID.
-        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: PackagePaths.path("fixtures/tuf/python-tuf/1.root.json"))))
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: TestPaths.path("fixtures/tuf/python-tuf/1.root.json"))))
         let root = try RootMetadata(signed: try SignedMetadata(bytes: bytes).signed)
         for (id, key) in root.keys {
             #expect(key.keyID == id)
@@ -69,14 +70,14 @@ struct KeyTests {
         let directory = try TemporaryDirectory("cert")
         defer { directory.remove() }
         try directory.write(Array(pem.utf8), to: "root.crt")
-        let text = try PeerProcess.run("/usr/bin/openssl", ["x509", "-in", directory.path("root.crt"), "-noout", "-text"])
+        let text = try ProcessRunner.run("/usr/bin/openssl", ["x509", "-in", directory.path("root.crt"), "-noout", "-text"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("CA:FALSE"))
         #expect(text.stdout.contains("Code Signing"))
         #expect(text.stdout.contains("Digital Signature, Key Encipherment"))
         #expect(text.stdout.contains("CN=example.com/app") || text.stdout.contains("CN = example.com/app"))
-        let check = try PeerProcess.run("/usr/bin/openssl", ["verify", "-CAfile", directory.path("root.crt"), "-partial_chain", directory.path("root.crt")])
-        #expect(check.status == 0, "\(check.combined)")
+        let check = try ProcessRunner.run("/usr/bin/openssl", ["verify", "-CAfile", directory.path("root.crt"), "-partial_chain", directory.path("root.crt")])
+        #expect(check.status == 0, "\(check.output)")
         #expect(throws: MetadataError.self) { try NotaryRootCertificate.issue(gun: "g", signer: try SoftwareSigner(generating: .ed25519)) }
     }
 
@@ -84,12 +85,12 @@ struct KeyTests {
     func caCertificateRejected() throws {
         let directory = try TemporaryDirectory("ca")
         defer { directory.remove() }
-        let result = try PeerProcess.run("/usr/bin/openssl", [
+        let result = try ProcessRunner.run("/usr/bin/openssl", [
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
             "-keyout", directory.path("ca.key"), "-out", directory.path("ca.crt"), "-days", "3650",
             "-subj", "/CN=example.com\\/app", "-addext", "basicConstraints=critical,CA:TRUE",
         ])
-        try #require(result.status == 0, "\(result.combined)")
+        try #require(result.status == 0, "\(result.output)")
         let signer = try SoftwareSigner(privateKeyPEM: try String(contentsOfFile: directory.path("ca.key"), encoding: .utf8))
         let key = try MetadataKey.importKey(Array(try Data(contentsOf: URL(fileURLWithPath: directory.path("ca.crt")))), dialect: .notary)
         var root = RootMetadata(dialect: .notary, version: 1, expires: TestTimes.expires, keys: [:], roles: [:])

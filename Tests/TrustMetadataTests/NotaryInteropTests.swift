@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+import TestSupport
 import TrustMetadata
 
 /// This project's Notary metadata against notary 0.7.0 and a private notary-server.
@@ -16,7 +17,7 @@ struct NotaryInteropTests {
         try trust.write(Array("payload\n".utf8), to: "payload.txt")
         for arguments in [["init", gun], ["add", gun, "v1", trust.path("payload.txt")], ["publish", gun]] {
             let result = try server.client(trust.path("trust"), arguments)
-            try #require(result.status == 0, "notary \(arguments): \(result.combined)")
+            try #require(result.status == 0, "notary \(arguments): \(result.output)")
         }
         let metadata = trust.path("trust/tuf/\(gun)/metadata")
         let report = try PathVerifier(options: VerificationOptions(dialect: .notary, gun: gun)).verify(path: metadata)
@@ -76,7 +77,7 @@ struct NotaryInteropTests {
         let client = try TemporaryDirectory("notary-follower")
         defer { client.remove() }
         let list = try server.client(client.path("trust"), ["list", gun])
-        #expect(list.status == 0, "\(list.combined)")
+        #expect(list.status == 0, "\(list.output)")
         #expect(list.stdout.contains("v1"))
 
         let options = VerificationOptions(dialect: .notary, gun: gun, at: now.addingTimeInterval(60))
@@ -88,7 +89,7 @@ struct NotaryInteropTests {
         let rotate = try await HTTP.postMetadata(api + "/", files: [("root", v2)])
         try #require(rotate.status == 200, "upload v2: \(rotate.status) \(rotate.text)")
         let follow = try server.client(client.path("trust"), ["list", gun])
-        #expect(follow.status == 0, "\(follow.combined)")
+        #expect(follow.status == 0, "\(follow.output)")
         let cached = try SignedMetadata(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: client.path("trust/tuf/\(gun)/metadata/root.json")))))
         #expect(cached.signed["version"] == .integer(2))
         let chain = verifier.verifyChain([MetadataFile(name: "1.root.json", bytes: v1), MetadataFile(name: "2.root.json", bytes: v2)])
@@ -104,21 +105,21 @@ struct NotaryInteropTests {
         #expect(bad.findings.contains { $0.check == .threshold && $0.severity == .error && $0.file == "3.root.json" }, "\(bad.findings)")
         #expect(bad.newest?.version == 2)
         let stillTwo = try server.client(client.path("trust"), ["list", gun])
-        #expect(stillTwo.status == 0, "\(stillTwo.combined)")
+        #expect(stillTwo.status == 0, "\(stillTwo.output)")
     }
 
     @Test("the checked-in notary fixture verifies, and its timestamp key imports with the ID the root lists")
     func fixture() throws {
-        let gun = try String(contentsOfFile: PackagePaths.path("fixtures/notary/GUN"), encoding: .utf8)
+        let gun = try String(contentsOfFile: TestPaths.path("fixtures/notary/GUN"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let options = VerificationOptions(dialect: .notary, gun: gun, at: TestTimes.verificationTime)
-        let report = try PathVerifier(options: options).verify(path: PackagePaths.path("fixtures/notary/repository"))
+        let report = try PathVerifier(options: options).verify(path: TestPaths.path("fixtures/notary/repository"))
         #expect(report.passed, "\(report.findings)")
         #expect(report.files.contains { $0.hasSuffix("targets/releases.json") })
 
-        let key = try MetadataKey.importKey(Array(try Data(contentsOf: URL(fileURLWithPath: PackagePaths.path("fixtures/notary/timestamp.key.json")))),
+        let key = try MetadataKey.importKey(Array(try Data(contentsOf: URL(fileURLWithPath: TestPaths.path("fixtures/notary/timestamp.key.json")))),
                                             dialect: .notary)
-        let root = try RootMetadata(signed: try SignedMetadata(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: PackagePaths.path("fixtures/notary/repository/root.json"))))).signed)
+        let root = try RootMetadata(signed: try SignedMetadata(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: TestPaths.path("fixtures/notary/repository/root.json"))))).signed)
         #expect(root.roles["timestamp"]?.keyIDs == [key.keyID])
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+import TestSupport
 import TrustMetadata
 
 /// Root updates judged by notary-server and by our verifier, case by case: both must agree.

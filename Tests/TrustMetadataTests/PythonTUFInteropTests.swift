@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TrustMetadata
 
 /// This project's TUF metadata against python-tuf 7.0.1, in both directions.
@@ -20,7 +21,7 @@ struct PythonTUFInteropTests {
 
         let names = repository.files.keys.sorted()
         let load = try PythonTUF.run(["load"] + names.map { directory.path($0) })
-        #expect(load.status == 0, "\(load.combined)")
+        #expect(load.status == 0, "\(load.output)")
 
         let walk = try PythonTUF.walk(directory.path, target: TUFTestRepository.delegatedTarget)
         #expect(walk.ok, "\(walk.error ?? "")")
@@ -82,7 +83,7 @@ struct PythonTUFInteropTests {
         let directory = try TemporaryDirectory("tuf-python")
         defer { directory.remove() }
         let make = try PythonTUF.run(["make-repo", directory.path])
-        #expect(make.status == 0, "\(make.combined)")
+        #expect(make.status == 0, "\(make.output)")
         let walk = try PythonTUF.walk(directory.path, target: "files/role1.txt")
         #expect(walk.ok && walk.root_version == 3 && walk.target_found == true, "\(walk)")
         let report = try verify(directory.path)
@@ -101,7 +102,7 @@ struct PythonTUFInteropTests {
         let directory = try TemporaryDirectory("tuf-rotations")
         defer { directory.remove() }
         let make = try PythonTUF.run(["make-rotations", directory.path])
-        try #require(make.status == 0, "\(make.combined)")
+        try #require(make.status == 0, "\(make.output)")
         let scenarios = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(scenarios.count >= 12)
         // python-tuf judges expiry at the real time, so we do too (the scenarios expire in 2020 or 2036).
@@ -121,7 +122,7 @@ struct PythonTUFInteropTests {
     @Test("the checked-in python-tuf fixtures pass, and their tampered variants fail, in both tools",
           arguments: ["", "changed-byte", "removed-signature", "swapped-keyid", "version-skip", "missing-old-threshold"])
     func fixtures(_ tampering: String) throws {
-        let path = PackagePaths.path("fixtures/tuf/python-tuf" + (tampering.isEmpty ? "" : "/tampered/\(tampering)"))
+        let path = TestPaths.path("fixtures/tuf/python-tuf" + (tampering.isEmpty ? "" : "/tampered/\(tampering)"))
         let walk = try PythonTUF.walk(path)
         let report = try verify(path)
         if tampering.isEmpty {
@@ -151,7 +152,7 @@ struct PythonTUFInteropTests {
         defer { directory.remove() }
         try directory.write(try file.fileBytes(dialect: .tuf), to: "1.root.json")
         let load = try PythonTUF.run(["load", directory.path("1.root.json")])
-        #expect(load.status == 0, "\(load.combined)")
+        #expect(load.status == 0, "\(load.output)")
         let report = try verify(directory.path("1.root.json"))
         #expect(report.passed, "\(report.findings)")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TrustMetadata
 
 /// The verifier's rules, one at a time, on metadata built here with software keys.

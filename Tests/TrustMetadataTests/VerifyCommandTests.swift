@@ -8,34 +8,34 @@ import TrustMetadata
 struct VerifyCommandTests {
     private var at: String { MetadataTime(TestTimes.verificationTime).text }
 
-    private func verify(_ arguments: [String]) throws -> PeerProcess.Result {
-        try PeerProcess.run(try TestPaths.keyceremony, ["verify"] + arguments)
+    private func verify(_ arguments: [String]) throws -> ProcessResult {
+        try ProcessRunner.run(try TestPaths.keyceremony, ["verify"] + arguments)
     }
 
     @Test("exit 0 for good metadata in both dialects, 1 with findings, 2 for input errors")
     func exitCodes() throws {
-        let good = try verify([PackagePaths.path("fixtures/tuf/python-tuf"), "--at", at])
-        #expect(good.status == 0, "\(good.combined)")
+        let good = try verify([TestPaths.path("fixtures/tuf/python-tuf"), "--at", at])
+        #expect(good.status == 0, "\(good.output)")
         #expect(good.stdout.contains("verified"))
-        let notary = try verify([PackagePaths.path("fixtures/notary/repository"), "--dialect", "notary", "--gun", "example.com/app", "--at", at])
-        #expect(notary.status == 0, "\(notary.combined)")
-        let wrongGUN = try verify([PackagePaths.path("fixtures/notary/repository"), "--gun", "example.com/other", "--at", at])
+        let notary = try verify([TestPaths.path("fixtures/notary/repository"), "--dialect", "notary", "--gun", "example.com/app", "--at", at])
+        #expect(notary.status == 0, "\(notary.output)")
+        let wrongGUN = try verify([TestPaths.path("fixtures/notary/repository"), "--gun", "example.com/other", "--at", at])
         #expect(wrongGUN.status == 1)
-        let tampered = try verify([PackagePaths.path("fixtures/tuf/python-tuf/tampered/missing-old-threshold"), "--at", at])
+        let tampered = try verify([TestPaths.path("fixtures/tuf/python-tuf/tampered/missing-old-threshold"), "--at", at])
         #expect(tampered.status == 1)
         #expect(tampered.stdout.contains("[threshold]"))
-        let expired = try verify([PackagePaths.path("fixtures/tuf/python-tuf"), "--at", "2040-01-01T00:00:00Z"])
+        let expired = try verify([TestPaths.path("fixtures/tuf/python-tuf"), "--at", "2040-01-01T00:00:00Z"])
         #expect(expired.status == 1)
         #expect(expired.stdout.contains("[expiry]"))
         #expect(try verify(["/nonexistent/keyceremony"]).status == 2)
-        #expect(try verify([PackagePaths.path("fixtures"), "--at", "yesterday"]).status == 2)
+        #expect(try verify([TestPaths.path("fixtures"), "--at", "yesterday"]).status == 2)
     }
 
     @Test("--trusted-root starts the chain at a root the client already trusts")
     func trustedRoot() throws {
-        let directory = PackagePaths.path("fixtures/tuf/python-tuf")
+        let directory = TestPaths.path("fixtures/tuf/python-tuf")
         let result = try verify([directory, "--trusted-root", "\(directory)/2.root.json", "--at", at])
-        #expect(result.status == 0, "\(result.combined)")
+        #expect(result.status == 0, "\(result.output)")
         // Trusting v1 and skipping straight to a v3 that v1 never endorsed fails.
         let scratch = try TemporaryDirectory("trusted")
         defer { scratch.remove() }
@@ -47,7 +47,7 @@ struct VerifyCommandTests {
 
     @Test("--json prints machine-readable findings")
     func json() throws {
-        let result = try verify([PackagePaths.path("fixtures/tuf/python-tuf/tampered/version-skip"), "--json", "--at", at])
+        let result = try verify([TestPaths.path("fixtures/tuf/python-tuf/tampered/version-skip"), "--json", "--at", at])
         #expect(result.status == 1)
         let value = try JSONParser.parse(result.stdout)
         #expect(value.objectValue?["passed"] == .bool(false))
@@ -65,7 +65,7 @@ struct VerifyCommandTests {
         defer { scratch.remove() }
         try scratch.write(Array(text.utf8), to: "1.root.json")
         let result = try verify([scratch.path("1.root.json")])
-        #expect(result.status == 1, "\(result.combined)")
+        #expect(result.status == 1, "\(result.output)")
         if text == "{" { #expect(result.stdout.contains("byte 1")) }
     }
 }

@@ -3,27 +3,27 @@ import TrustMetadata
 
 /// Fixed-length-of-life metadata for tests: far enough ahead that nothing expires while
 /// the suite runs, and verification uses an explicit time anyway.
-enum TestTimes {
-    static let expires = MetadataTime("2036-01-01T00:00:00Z")!
+public enum TestTimes {
+    public static let expires = MetadataTime("2036-01-01T00:00:00Z")!
 }
 
 /// A role's signers plus the key IDs they are listed under in one dialect.
-struct RoleSigners {
-    let signers: [SoftwareSigner]
-    let dialect: Dialect
+public struct RoleSigners {
+    public let signers: [SoftwareSigner]
+    public let dialect: Dialect
 
-    init(_ algorithms: [KeyAlgorithm], dialect: Dialect) throws {
+    public init(_ algorithms: [KeyAlgorithm], dialect: Dialect) throws {
         signers = try algorithms.map { try SoftwareSigner(generating: $0) }
         self.dialect = dialect
     }
 
-    var keys: [MetadataKey] { signers.map { MetadataKey.make($0.publicKey, dialect: dialect) } }
-    var keyIDs: [String] { keys.map(\.keyID) }
+    public var keys: [MetadataKey] { signers.map { MetadataKey.make($0.publicKey, dialect: dialect) } }
+    public var keyIDs: [String] { keys.map(\.keyID) }
 }
 
 extension SignedMetadata {
     /// Signs with each signer under its bare-key ID in `dialect`.
-    mutating func sign(all signers: [SoftwareSigner], dialect: Dialect) throws {
+    public mutating func sign(all signers: [SoftwareSigner], dialect: Dialect) throws {
         for signer in signers {
             try sign(with: signer, keyID: MetadataKey.make(signer.publicKey, dialect: dialect).keyID, dialect: dialect)
         }
@@ -33,8 +33,8 @@ extension SignedMetadata {
 extension TestTimes {
     /// When the checked-in fixtures are verified: the notary fixture's generation time
     /// plus an hour (its timestamp lives 14 days), well before python-tuf fixtures expire.
-    static var verificationTime: Date {
-        let text = (try? String(contentsOfFile: PackagePaths.path("fixtures/notary/generated-at"), encoding: .utf8))?
+    public static var verificationTime: Date {
+        let text = (try? String(contentsOfFile: TestPaths.path("fixtures/notary/generated-at"), encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return (MetadataTime(text)?.date ?? Date()).addingTimeInterval(3600)
     }

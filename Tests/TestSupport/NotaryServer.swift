@@ -5,14 +5,14 @@ import Glibc
 
 /// A private notary-server on 127.0.0.1 (memory storage, local trust service, plain
 /// HTTP), started for one test and stopped with ``stop()``.
-final class NotaryServer {
-    let port: Int
-    let directory: TemporaryDirectory
+public final class NotaryServer {
+    public let port: Int
+    public let directory: TemporaryDirectory
     private let process: Process
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://127.0.0.1:\(port)" }
 
-    init() throws {
+    public init() throws {
         directory = try TemporaryDirectory("notary-server")
         var lastError: Error?
         // A free port can be taken between choosing and binding; try a few.
@@ -21,7 +21,7 @@ final class NotaryServer {
             let config = #"{"server":{"http_addr":"127.0.0.1:\#(port)"},"trust_service":{"type":"local"},"storage":{"backend":"memory"},"logging":{"level":"error"}}"#
             try directory.write(Array(config.utf8), to: "server.json")
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: try PackagePaths.tool("notary-server"))
+            process.executableURL = URL(fileURLWithPath: try ProcessRunner.which("notary-server"))
             process.arguments = ["-config", directory.path("server.json")]
             let log = directory.url.appendingPathComponent("server.log")
             FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -37,12 +37,12 @@ final class NotaryServer {
             }
             process.terminate()
             process.waitUntilExit()
-            lastError = InteropError("notary-server did not listen on \(port): \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+            lastError = TestSupportError("notary-server did not listen on \(port): \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         }
-        throw lastError ?? InteropError("notary-server did not start")
+        throw lastError ?? TestSupportError("notary-server did not start")
     }
 
-    func stop() {
+    public func stop() {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
@@ -51,8 +51,8 @@ final class NotaryServer {
     }
 
     /// Runs the notary client against this server with the given trust directory.
-    func client(_ trustDirectory: String, _ arguments: [String], passphrase: String = "interop-test-passphrase") throws -> PeerProcess.Result {
-        try PeerProcess.run(try PackagePaths.tool("notary"), ["-s", url, "-d", trustDirectory] + arguments, environment: [
+    public func client(_ trustDirectory: String, _ arguments: [String], passphrase: String = "interop-test-passphrase") throws -> ProcessResult {
+        try ProcessRunner.run(try ProcessRunner.which("notary"), ["-s", url, "-d", trustDirectory] + arguments, environment: [
             "NOTARY_ROOT_PASSPHRASE": passphrase,
             "NOTARY_TARGETS_PASSPHRASE": passphrase,
             "NOTARY_SNAPSHOT_PASSPHRASE": passphrase,
@@ -61,7 +61,7 @@ final class NotaryServer {
 
     private static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw InteropError("socket() failed") }
+        guard fd >= 0 else { throw TestSupportError("socket() failed") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -70,7 +70,7 @@ final class NotaryServer {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { throw InteropError("bind() failed") }
+        guard bound == 0 else { throw TestSupportError("bind() failed") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }

@@ -4,21 +4,21 @@ import FoundationNetworking
 #endif
 
 /// Minimal HTTP for talking to notary-server's API (GET keys, POST metadata).
-enum HTTP {
-    struct Response {
-        let status: Int
-        let body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
+public enum HTTP {
+    public struct Response {
+        public let status: Int
+        public let body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    static func get(_ url: String) async throws -> Response {
+    public static func get(_ url: String) async throws -> Response {
         let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
         return Response(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: Array(data))
     }
 
     /// POSTs files as multipart form data, each in field `files` with the role as filename,
     /// as the notary client uploads metadata.
-    static func postMetadata(_ url: String, files: [(role: String, bytes: [UInt8])]) async throws -> Response {
+    public static func postMetadata(_ url: String, files: [(role: String, bytes: [UInt8])]) async throws -> Response {
         let boundary = "keyceremony-\(UUID().uuidString)"
         var body: [UInt8] = []
         for file in files {

@@ -5,19 +5,19 @@ import TrustMetadata
 /// A TUF repository written entirely by this project: root chain 1→2→3 with rotated
 /// root keys of every supported algorithm, targets with a delegation, snapshot and
 /// timestamp, laid out with consistent-snapshot names as python-tuf's client fetches them.
-struct TUFTestRepository {
-    let a: SoftwareSigner  // P-256
-    let b: SoftwareSigner  // Ed25519
-    let c: SoftwareSigner  // P-384
-    let d: SoftwareSigner  // RSA 3072
-    let online: [String: SoftwareSigner]
-    let delegate: SoftwareSigner
-    private(set) var roots: [SignedMetadata] = []
-    private(set) var files: [String: [UInt8]] = [:]
+public struct TUFTestRepository {
+    public let a: SoftwareSigner  // P-256
+    public let b: SoftwareSigner  // Ed25519
+    public let c: SoftwareSigner  // P-384
+    public let d: SoftwareSigner  // RSA 3072
+    public let online: [String: SoftwareSigner]
+    public let delegate: SoftwareSigner
+    public private(set) var roots: [SignedMetadata] = []
+    public private(set) var files: [String: [UInt8]] = [:]
 
-    static let delegatedTarget = "releases/app-1.0.tar.gz"
+    public static let delegatedTarget = "releases/app-1.0.tar.gz"
 
-    init() throws {
+    public init() throws {
         a = try SoftwareSigner(generating: .ecdsaP256)
         b = try SoftwareSigner(generating: .ed25519)
         c = try SoftwareSigner(generating: .ecdsaP384)
@@ -47,7 +47,7 @@ struct TUFTestRepository {
     }
 
     /// A root listing the online keys and the given root keys.
-    func root(version: Int64, rootSigners: [SoftwareSigner], threshold: Int64) throws -> RootMetadata {
+    public func root(version: Int64, rootSigners: [SoftwareSigner], threshold: Int64) throws -> RootMetadata {
         var root = RootMetadata(dialect: .tuf, version: version, expires: TestTimes.expires, keys: [:], roles: [:])
         let rootIDs = rootSigners.map { root.addKey(.tuf($0.publicKey)) }
         root.roles["root"] = RoleKeys(keyIDs: rootIDs, threshold: threshold)
@@ -92,13 +92,13 @@ struct TUFTestRepository {
         files["timestamp.json"] = try timestamp.fileBytes(dialect: .tuf)
     }
 
-    static func targetEntry(_ bytes: [UInt8]) -> JSONValue {
+    public static func targetEntry(_ bytes: [UInt8]) -> JSONValue {
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         return ["length": .integer(Int64(bytes.count)), "hashes": ["sha256": .string(digest)]]
     }
 
     /// Writes the repository (optionally with replaced or removed files) into `directory`.
-    func write(to directory: TemporaryDirectory, replacing overrides: [String: [UInt8]?] = [:]) throws {
+    public func write(to directory: TemporaryDirectory, replacing overrides: [String: [UInt8]?] = [:]) throws {
         var all = files.mapValues { Optional($0) }
         for (name, bytes) in overrides { all[name] = bytes }
         for (name, bytes) in all {
