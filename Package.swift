@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "TrustMetadataTests", dependencies: ["TrustMetadata", "PKCS11", "TestSupport"]),
         .testTarget(name: "CeremonyTests", dependencies: ["Ceremony", "TestSupport"]),
         // Runs the built `keyceremony` executable as a process, each test with its own SoftHSM2.
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Ceremony", "TrustMetadata", .product(name: "Crypto", package: "swift-crypto")]),
         // Shared helpers for tests: temporary SoftHSM2 homes, running processes.
         .target(name: "TestSupport", dependencies: ["PKCS11", "TrustMetadata", "Ceremony"], path: "Tests/TestSupport"),
     ]

@@ -1,0 +1,120 @@
+import Ceremony
+import Crypto
+import Foundation
+import Testing
+import TestSupport
+import TrustMetadata
+
+@Suite("keyceremony rehearse end to end, accepted by the real clients")
+struct RehearseTests {
+    /// Every PIN in a rehearsal's pins.json.
+    static func pins(_ directory: String) throws -> [String] {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(directory)/softhsm/pins.json"))) as? [String: Any]
+        let tokens = json?["tokens"] as? [String: [String: String]] ?? [:]
+        return tokens.values.flatMap { $0.values }
+    }
+
+    /// No PIN appears in any file a rehearsal wrote outside pins.json, nor in what it printed.
+    static func expectNoPINs(in directory: String, output: String) throws {
+        let pins = try pins(directory)
+        #expect(pins.count == 6)
+        let files = FileManager.default.enumerator(atPath: directory)!.compactMap { $0 as? String }
+            .filter { !$0.hasPrefix("softhsm/") }
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: "\(directory)/\(file)") else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            for pin in pins { #expect(!text.contains(pin), "a PIN appears in \(file)") }
+        }
+        for pin in pins { #expect(!output.contains(pin), "a PIN was printed") }
+    }
+
+    @Test("a TUF rehearsal: python-tuf's ngclient accepts the bundle's root; verify, the transcript and the manifest agree")
+    func tufRehearsal() throws {
+        let scratch = try TemporaryDirectory("rehearse-tuf")
+        defer { scratch.remove() }
+        let out = scratch.path("r")
+        let run = try ProcessRunner.run(try TestPaths.keyceremony, ["rehearse", "--out", out, "--dialect", "tuf"], environment: ["SOFTHSM2_CONF": nil])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.stdout.contains("Verification: passed"))
+        let bundle = "\(out)/01-root-generation"
+        let root = "\(bundle)/public/metadata/rehearsal/1.root.json"
+
+        // python-tuf: a repository around the ceremony's root, signed by the online keys, walked by ngclient.
+        let repo = scratch.path("repo")
+        let serve = try PythonTUF.run(["serve-bundle", root, "\(out)/online", repo])
+        #expect(serve.status == 0, "\(serve.output)")
+        let walk = try PythonTUF.walk(repo, target: "hello.txt")
+        #expect(walk.ok, "\(walk.error ?? "")")
+        #expect(walk.root_version == 1)
+        #expect(walk.target_found == true)
+
+        // The plan written for people to read can be checked and rerun.
+        let check = try ProcessRunner.run(try TestPaths.keyceremony, ["plan", "check", "\(out)/plans/01-root-generation.yaml"])
+        #expect(check.status == 0, "\(check.output)")
+
+        let verify = try ProcessRunner.run(try TestPaths.keyceremony, ["verify", bundle])
+        #expect(verify.status == 0, "\(verify.output)")
+        #expect(verify.output.contains("REHEARSAL"))
+
+        let bundleCheck = BundleCheck.run(directory: URL(fileURLWithPath: bundle))
+        #expect(bundleCheck.isValid, "\(bundleCheck.problems)")
+        #expect(bundleCheck.isRehearsal == true)
+
+        // The rehearsal's expiry is capped at 30 days.
+        let signed = try SignedMetadata(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: root))))
+        let expires = try RootMetadata(signed: signed.signed).expires
+        #expect(expires < MetadataTime(Date().addingTimeInterval(31 * 86_400)))
+
+        try Self.expectNoPINs(in: out, output: run.output)
+    }
+
+    @Test("a Notary rehearsal against notary-server: root.json and a targets.json upload, and a fresh notary client lists the repository")
+    func notaryRehearsal() async throws {
+        let server = try NotaryServer()
+        defer { server.stop() }
+        let scratch = try TemporaryDirectory("rehearse-notary")
+        defer { scratch.remove() }
+        let gun = "example.com/rehearsal-\(UUID().uuidString.prefix(6).lowercased())"
+        let out = scratch.path("r")
+        let run = try ProcessRunner.run(try TestPaths.keyceremony, ["rehearse", "--out", out, "--notary-server", server.url, "--gun", gun],
+                                        environment: ["SOFTHSM2_CONF": nil])
+        #expect(run.status == 0, "\(run.output)")
+        let rootBytes = Array(try Data(contentsOf: URL(fileURLWithPath: "\(out)/01-root-generation/public/metadata/\(gun)/root.json")))
+        let root = try RootMetadata(signed: try SignedMetadata(bytes: rootBytes).signed)
+        #expect(root.dialect == .notary)
+        #expect(root.roles["root"]?.keyIDs.count == 3)
+        #expect(root.roles["root"]?.threshold == 2)
+
+        // targets.json signed with the rehearsal's targets key, under the key ID the root lists.
+        let targetsKeyID = try #require(root.roles["targets"]?.keyIDs.first)
+        let targetsSigner = try SoftwareSigner(privateKeyPEM: String(contentsOfFile: "\(out)/online/targets.key.pem", encoding: .utf8))
+        let payload = Array("rehearsal payload\n".utf8)
+        var targets = TargetsMetadata(dialect: .notary, version: 1, expires: MetadataTime(Date().addingTimeInterval(7 * 86_400)))
+        targets.targets["v1"] = ["length": .integer(Int64(payload.count)),
+                                 "hashes": ["sha256": .string(Data(SHA256.hash(data: payload)).base64EncodedString())]]
+        var targetsFile = targets.signedMetadata()
+        try targetsFile.sign(with: targetsSigner, keyID: targetsKeyID, dialect: .notary)
+
+        let api = "\(server.url)/v2/\(gun)/_trust/tuf/"
+        let upload = try await HTTP.postMetadata(api, files: [("root", rootBytes), ("targets", try targetsFile.fileBytes(dialect: .notary))])
+        try #require(upload.status == 200, "upload: \(upload.status) \(upload.text)")
+        let client = try TemporaryDirectory("notary-client")
+        defer { client.remove() }
+        let list = try server.client(client.path("trust"), ["list", gun])
+        #expect(list.status == 0, "\(list.output)")
+        #expect(list.stdout.contains("v1"))
+
+        try Self.expectNoPINs(in: out, output: run.output)
+    }
+
+    @Test("rehearse refuses a directory that is not empty")
+    func refusesNonEmpty() throws {
+        let scratch = try TemporaryDirectory("rehearse-exists")
+        defer { scratch.remove() }
+        try scratch.write(Array("keep me".utf8), to: "r/notes.txt")
+        let run = try ProcessRunner.run(try TestPaths.keyceremony, ["rehearse", "--out", scratch.path("r")], environment: ["SOFTHSM2_CONF": nil])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("is not empty"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path("r")) == ["notes.txt"])
+    }
+}
