@@ -17,6 +17,7 @@ def main():
     if pid == 0:
         os.execvp(command[0], command)
     seen = b""
+    cursor = 0  # answers match only text that arrived after the previous answered prompt
     while True:
         ready, _, _ = select.select([fd], [], [], 120)
         if not ready:
@@ -30,9 +31,12 @@ def main():
         if not data:
             break
         seen += data
-        while answers and answers[0][0].encode() in seen:
+        while answers:
+            at = seen.find(answers[0][0].encode(), cursor)
+            if at < 0:
+                break
             prompt, answer = answers.pop(0)
-            seen = seen.replace(prompt.encode(), prompt.encode() + b"<answered>", 1)
+            cursor = at + len(prompt.encode())
             os.write(fd, (answer + "\n").encode())
     _, status = os.waitpid(pid, 0)
     sys.stdout.write(seen.decode(errors="replace"))

@@ -31,6 +31,8 @@ public final class RootGenerationCeremony {
     /// repository → key name → key ID in that repository's root.
     private var rootKeyIDs: [String: [String: String]] = [:]
     private var currentStep: CeremonyStep?
+    private let finishing = NSLock()
+    nonisolated(unsafe) private var interrupted = false
 
     public init(resolved: ResolvedPlan, options: CeremonyOptions, console: CeremonyConsole) {
         self.resolved = resolved
@@ -74,12 +76,12 @@ public final class RootGenerationCeremony {
                 }
             }
         } catch {
+            // An interrupted prompt fails here too; the signal handler owns that exit.
+            while interrupted { sleep(1) }
             let failure = describe(error)
-            if let step = currentStep, !output.transcript.isSealed {
-                _ = try? output.transcript.append(.stepEnd(.init(step: step.number, outcome: .failed)))
+            if let failed = failOnce(output, message: failure.description, markStep: true) {
+                console.say("The ceremony stopped. What happened is recorded in \(failed.path)/transcript.jsonl")
             }
-            let failed = output.fail(step: currentStep?.number, message: failure.description)
-            if let failed { console.say("The ceremony stopped. What happened is recorded in \(failed.path)/transcript.jsonl") }
             throw failure
         }
         var rootFiles: [String: URL] = [:]
@@ -295,10 +297,23 @@ public final class RootGenerationCeremony {
         for name in Array(sessions.keys) { closeSession(name) }
     }
 
+    /// Called from the signal handler while the main thread may be blocked at a prompt.
     private func abandon(message: String) {
-        guard let output, case .assembling = output.state else { return }
-        let failed = output.fail(step: currentStep?.number, message: message)
-        FileHandle.standardError.write(Data("\nerror: \(message); nothing was published. Transcript: \(failed?.path ?? "?")/transcript.jsonl\n".utf8))
+        interrupted = true
+        guard let output, let failed = failOnce(output, message: message, markStep: true) else { return }
+        console.say("\nThe ceremony was \(message); nothing was published. Transcript: \(failed.path)/transcript.jsonl")
+    }
+
+    /// Moves the output aside exactly once, whichever of the main thread and the signal handler
+    /// gets there first; the other finds the work done.
+    private func failOnce(_ output: OutputDirectory, message: String, markStep: Bool) -> URL? {
+        finishing.lock()
+        defer { finishing.unlock() }
+        guard case .assembling = output.state else { return nil }
+        if markStep, let step = currentStep, !output.transcript.isSealed {
+            _ = try? output.transcript.append(.stepEnd(.init(step: step.number, outcome: .failed)))
+        }
+        return output.fail(step: currentStep?.number, message: message)
     }
 
     /// Wraps any error with the step, holder and token it happened at.
