@@ -37,7 +37,8 @@ def main():
                 break
             prompt, answer = answers.pop(0)
             cursor = at + len(prompt.encode())
-            os.write(fd, (answer + "\n").encode())
+            # A control character (Ctrl-C) is sent alone, as a person would press it.
+            os.write(fd, (answer if answer in ("\x03", "\x04") else answer + "\n").encode())
     _, status = os.waitpid(pid, 0)
     sys.stdout.write(seen.decode(errors="replace"))
     sys.exit(os.waitstatus_to_exitcode(status))
