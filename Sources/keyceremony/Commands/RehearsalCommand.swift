@@ -16,9 +16,9 @@ struct RehearsalTokensCommand: ParsableCommand {
         commandName: "tokens",
         abstract: "Make one SoftHSM2 token per label in a private directory, for rehearsals.",
         discussion: """
-        Writes DIR/softhsm2.conf and a token directory, initialises one token per label through
-        KeyCeremony's own PKCS#11 layer, and writes the generated user and SO PINs to
-        DIR/pins.json with mode 0600 — the only place KeyCeremony ever writes a PIN, and only for
+        Writes DIR/softhsm2.conf and a token directory, initialises one token per label through \
+        KeyCeremony's own PKCS#11 layer, and writes the generated user and SO PINs to \
+        DIR/pins.json with mode 0600 — the only place KeyCeremony ever writes a PIN, and only for \
         rehearsal tokens. Export the printed SOFTHSM2_CONF line to use the tokens.
 
         Example:

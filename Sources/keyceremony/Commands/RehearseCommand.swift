@@ -15,7 +15,7 @@ struct RehearseCommand: ParsableCommand {
           DIR/01-root-generation/          the ceremony's output (public/ and backup/)
         then verifies the result as 'keyceremony verify' would, and prints a summary.
 
-        With --notary-server URL --gun GUN, the snapshot and timestamp keys are fetched from that
+        With --notary-server URL --gun GUN, the snapshot and timestamp keys are fetched from that \
         notary-server, so the resulting root.json can be uploaded there.
 
         Everything made is marked as a rehearsal and expires within 30 days.

@@ -7,18 +7,18 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a ceremony plan, step by step, at the officers' pace.",
         discussion: """
-        Each step is announced with its number and who does what, and waits for the officer to
-        type 'yes'. Tokens are checked against the plan before use (a different token is refused
-        with both identities shown), PINs are read at the terminal without echo at the holder's
-        step, keys are generated on the tokens and their attributes read back, and every
+        Each step is announced with its number and who does what, and waits for the officer to \
+        type 'yes'. Tokens are checked against the plan before use (a different token is refused \
+        with both identities shown), PINs are read at the terminal without echo at the holder's \
+        step, keys are generated on the tokens and their attributes read back, and every \
         signature and the whole result are verified in software before anything is final.
 
-        The output directory is assembled beside DIR and renamed into place only when complete;
-        an existing non-empty DIR is refused. Any failure, or Ctrl-C, leaves only
+        The output directory is assembled beside DIR and renamed into place only when complete; \
+        an existing non-empty DIR is refused. Any failure, or Ctrl-C, leaves only \
         DIR.failed-<time>/transcript.jsonl, recording what happened and which keys were made.
 
-        Rehearsals (--rehearsal) may use --yes (no confirmations) and --pins FILE (the 0600 file
-        written by 'keyceremony rehearsal tokens', SoftHSM2 tokens only). Rehearsal outputs are
+        Rehearsals (--rehearsal) may use --yes (no confirmations) and --pins FILE (the 0600 file \
+        written by 'keyceremony rehearsal tokens', SoftHSM2 tokens only). Rehearsal outputs are \
         marked in the manifest and expire within 30 days.
 
         Examples:

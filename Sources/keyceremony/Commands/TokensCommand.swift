@@ -8,11 +8,11 @@ struct TokensCommand: ParsableCommand {
         commandName: "tokens",
         abstract: "List the tokens a PKCS#11 module sees, and the key objects on them.",
         discussion: """
-        Use this before a ceremony to check that each officer's token is present and is the one
+        Use this before a ceremony to check that each officer's token is present and is the one \
         the plan names (by label or serial), and afterwards to inspect what a ceremony left on it.
 
-        Without --login only public objects are visible. With --login you are asked for each
-        token's user PIN at the terminal, without echo; PINs are never taken from arguments or
+        Without --login only public objects are visible. With --login you are asked for each \
+        token's user PIN at the terminal, without echo; PINs are never taken from arguments or \
         the environment. --json prints the schema documented in the README (schema 1).
 
         Examples:
