@@ -61,16 +61,7 @@ extension Session {
             throw .invalidArgument("the recorded public key is not a valid \(algorithm) key")
         }
         let id = try randomBytes(16)
-        let privateTemplate = AttributeTemplate()
-            .add(UInt(CKA_CLASS), ulong: UInt(CKO_PRIVATE_KEY))
-            .add(UInt(CKA_KEY_TYPE), ulong: algorithm.keyType)
-            .add(UInt(CKA_TOKEN), bool: true)
-            .add(UInt(CKA_PRIVATE), bool: true)
-            .add(UInt(CKA_SIGN), bool: true)
-            .add(UInt(CKA_SENSITIVE), bool: true)
-            .add(UInt(CKA_EXTRACTABLE), bool: policy.extractable)
-            .add(UInt(CKA_LABEL), string: policy.label)
-            .add(UInt(CKA_ID), bytes: id)
+        let privateTemplate = policy.privateKeyTemplate(algorithm, id: id)
         var privateHandle: CK_OBJECT_HANDLE = 0
         let rv: CK_RV = serialized {
             var input = wrapped
@@ -81,14 +72,7 @@ extension Session {
         }
         try check("C_UnwrapKey", rv, during: "restoring '\(policy.label)'")
 
-        let publicTemplate = AttributeTemplate()
-            .add(UInt(CKA_CLASS), ulong: UInt(CKO_PUBLIC_KEY))
-            .add(UInt(CKA_KEY_TYPE), ulong: algorithm.keyType)
-            .add(UInt(CKA_TOKEN), bool: true)
-            .add(UInt(CKA_PRIVATE), bool: false)
-            .add(UInt(CKA_VERIFY), bool: true)
-            .add(UInt(CKA_LABEL), string: policy.label)
-            .add(UInt(CKA_ID), bytes: id)
+        let publicTemplate = policy.publicKeyTemplate(algorithm, id: id)
             .add(UInt(CKA_EC_PARAMS), bytes: parameters)
             .add(UInt(CKA_EC_POINT), bytes: [0x04, UInt8(point.count)] + point)
         var publicHandle: CK_OBJECT_HANDLE = 0
