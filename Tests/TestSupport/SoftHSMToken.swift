@@ -2,7 +2,6 @@ import Ceremony
 import PKCS11
 import TrustMetadata
 
-public typealias TokenAlgorithm = PKCS11.KeyAlgorithm
 
 /// A fresh SoftHSM2 token (from the shared test sandbox) that makes token-backed signers.
 public struct SoftHSMToken {
@@ -14,7 +13,7 @@ public struct SoftHSMToken {
         return SoftHSMToken(token: token, session: try token.session())
     }
 
-    public func generateSigner(_ algorithm: TokenAlgorithm, label: String? = nil) throws -> TokenSigner {
+    public func generateSigner(_ algorithm: KeyAlgorithm, label: String? = nil) throws -> TokenSigner {
         let key = try session.generateKeyPair(algorithm, policy: KeyPolicy(label: label ?? "root-\(algorithm.rawValue)"))
         return try TokenSigner(session: session, key: key)
     }

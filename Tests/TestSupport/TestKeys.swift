@@ -12,7 +12,7 @@ public struct RoleSigners {
     public let signers: [SoftwareSigner]
     public let dialect: Dialect
 
-    public init(_ algorithms: [KeyAlgorithm], dialect: Dialect) throws {
+    public init(_ algorithms: [PublicKeyAlgorithm], dialect: Dialect) throws {
         signers = try algorithms.map { try SoftwareSigner(generating: $0) }
         self.dialect = dialect
     }

@@ -5,8 +5,8 @@ import TestSupport
 
 @Suite("Keys, times and Notary root certificates")
 struct KeyTests {
-    @Test("PEM, TUF JSON and Notary JSON imports agree on the key", arguments: [KeyAlgorithm.ecdsaP256, .ecdsaP384, .ed25519, .rsa])
-    func imports(_ algorithm: KeyAlgorithm) throws {
+    @Test("PEM, TUF JSON and Notary JSON imports agree on the key", arguments: [PublicKeyAlgorithm.ecdsaP256, .ecdsaP384, .ed25519, .rsa])
+    func imports(_ algorithm: PublicKeyAlgorithm) throws {
         let signer = try SoftwareSigner(generating: algorithm)
         let material = signer.publicKey
         #expect(try PublicKeyMaterial(pem: material.pem) == material)

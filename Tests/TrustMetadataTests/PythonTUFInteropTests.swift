@@ -1,4 +1,5 @@
 import Foundation
+import PKCS11
 import Testing
 import TestSupport
 import TrustMetadata
@@ -137,7 +138,7 @@ struct PythonTUFInteropTests {
     @Test("a root whose keys live on SoftHSM2 tokens loads in python-tuf (every algorithm)")
     func tokenSignedRoot() throws {
         let token = try SoftHSMToken.make()
-        let algorithms: [TokenAlgorithm] = [.ecdsaP256, .ed25519, .ecdsaP384, .rsa3072]
+        let algorithms: [KeyAlgorithm] = [.ecdsaP256, .ed25519, .ecdsaP384, .rsa3072]
         let signers = try algorithms.map { try token.generateSigner($0) }
         let online = try SoftwareSigner(generating: .ed25519)
         var root = RootMetadata(dialect: .tuf, version: 1, expires: TestTimes.expires, keys: [:], roles: [:])

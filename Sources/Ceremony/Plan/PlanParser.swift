@@ -183,7 +183,7 @@ enum PlanParser {
             .flatMap { FieldReaders.personName($0, "holder", sink: sink) }
         let tokenNode = map.optional("token")
         let token = tokenNode.flatMap { FieldReaders.tokenSelector($0, "token", sink: sink) }
-        let algorithm: PKCS11.KeyAlgorithm? = map.required("algorithm", expected: oneOf(PKCS11.KeyAlgorithm.allCases.map(\.rawValue)))
+        let algorithm: KeyAlgorithm? = map.required("algorithm", expected: oneOf(KeyAlgorithm.allCases.map(\.rawValue)))
             .flatMap { enumValue($0, "algorithm", sink: sink) }
         guard let name, let holder, let algorithm, tokenNode == nil || token != nil else { return nil }
         let location = SourceLocation(line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)

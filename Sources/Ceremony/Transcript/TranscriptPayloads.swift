@@ -107,7 +107,7 @@ extension TranscriptEvent {
     public struct KeyGenerated: Sendable, Equatable, Codable {
         public var holder: String
         public var key: String
-        public var algorithm: PKCS11.KeyAlgorithm
+        public var algorithm: KeyAlgorithm
         /// The key's `CKA_LABEL` and `CKA_ID` (hex) on the token, to find it again.
         public var label: String
         public var ckaID: String
@@ -117,7 +117,7 @@ extension TranscriptEvent {
         /// TUF/Notary key IDs for this key (for Notary, one per certificate).
         public var keyIDs: [String]
 
-        public init(holder: String, key: String, algorithm: PKCS11.KeyAlgorithm, label: String, ckaID: String,
+        public init(holder: String, key: String, algorithm: KeyAlgorithm, label: String, ckaID: String,
                     attributes: KeyAttributes, spkiPEM: String, keyIDs: [String]) {
             self.holder = holder
             self.key = key

@@ -65,7 +65,7 @@ public struct MetadataKey: Hashable, Sendable {
     }
 
     /// A Notary certificate key (`ecdsa-x509` or `rsa-x509`) holding base64 of the PEM certificate.
-    public static func notaryCertificate(pem: String, algorithm: KeyAlgorithm) -> MetadataKey {
+    public static func notaryCertificate(pem: String, algorithm: PublicKeyAlgorithm) -> MetadataKey {
         let keyType = algorithm == .rsa ? "rsa-x509" : "ecdsa-x509"
         return notaryKey(keyType: keyType, public: ByteEncoding.base64(Array(pem.utf8)))
     }
@@ -103,7 +103,7 @@ public struct MetadataKey: Hashable, Sendable {
             default:
                 throw KeyError("keytype \(keyType) is not supported")
             }
-            let expected: KeyAlgorithm?
+            let expected: PublicKeyAlgorithm?
             switch scheme {
             case "ecdsa-sha2-nistp256": expected = .ecdsaP256
             case "ecdsa-sha2-nistp384": expected = .ecdsaP384

@@ -9,7 +9,7 @@ import SwiftASN1
 /// equal when it is the same key.
 public struct PublicKeyMaterial: Hashable, Sendable {
     /// The algorithm of the key.
-    public let algorithm: KeyAlgorithm
+    public let algorithm: PublicKeyAlgorithm
     /// The DER SubjectPublicKeyInfo.
     public let spki: [UInt8]
 

@@ -16,7 +16,7 @@ public struct SoftwareSigner: MetadataSigner {
     public let publicKey: PublicKeyMaterial
 
     /// Generates a new key. RSA keys have 3072 bits.
-    public init(generating algorithm: KeyAlgorithm) throws {
+    public init(generating algorithm: PublicKeyAlgorithm) throws {
         switch algorithm {
         case .ecdsaP256: key = .p256(P256.Signing.PrivateKey())
         case .ecdsaP384: key = .p384(P384.Signing.PrivateKey())

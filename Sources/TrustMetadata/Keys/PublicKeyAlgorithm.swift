@@ -1,5 +1,5 @@
-/// The key algorithms a ceremony may use, matching what the token layer can sign with.
-public enum KeyAlgorithm: String, Hashable, Sendable, CaseIterable {
+/// The family of a public key in metadata (RSA of any size counts as one), as verification sees it.
+public enum PublicKeyAlgorithm: String, Hashable, Sendable, CaseIterable {
     case ecdsaP256 = "ecdsa-p256"
     case ecdsaP384 = "ecdsa-p384"
     case ed25519
