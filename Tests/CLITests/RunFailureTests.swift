@@ -194,7 +194,8 @@ struct RunFailureTests {
         let pins = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: room.pinFile))) as! [String: Any]
         let userPINs = (pins["tokens"] as! [String: [String: String]]).mapValues { $0["user_pin"]! }
         // Steps: digest, then per key insert+generate, build, per key sign, verify, write, seal.
-        var answers: [(String, String)] = [("type 'yes'", "yes")]
+        // A typo at a confirmation asks again rather than skipping or stopping.
+        var answers: [(String, String)] = [("type 'yes'", "maybe"), ("please type 'yes' to go on", "yes")]
         for (holder, label) in [("Alice", "root-a"), ("Bob", "root-b"), ("Carol", "root-c")] {
             answers += [("type 'yes'", "yes"), ("\(holder), enter the user PIN of token '\(label)'", userPINs[label]!), ("type 'yes'", "yes")]
         }

@@ -71,4 +71,23 @@ struct KeyGenerationTests {
         }
         #expect(!access.contains(" extractable,") || access.contains("never extractable"))
     }
+
+    @Test("a key is found again by a pkcs11: URI's object= or id=")
+    func keyByURI() throws {
+        let token = try SoftHSMSandbox.makeToken("uri")
+        let session = try token.session()
+        defer { session.close() }
+        let key = try session.generateKeyPair(.ecdsaP256, policy: KeyPolicy(label: "root key"))
+        let hexID = key.id.map { "%" + String($0, radix: 16).leftPad(2) }.joined()
+        let byID = try #require(KeySelector(uri: try PKCS11URI("pkcs11:token=\(token.label);id=\(hexID);type=private")))
+        #expect(try session.key(byID).subjectPublicKeyInfo == key.subjectPublicKeyInfo)
+        let byObject = try #require(KeySelector(uri: try PKCS11URI("pkcs11:token=\(token.label);object=root%20key")))
+        #expect(try session.key(byObject).id == key.id)
+        #expect(KeySelector(uri: try PKCS11URI("pkcs11:token=\(token.label)")) == nil)
+        #expect(throws: PKCS11Error.self) { _ = try session.key(.label("no such key")) }
+    }
+}
+
+private extension String {
+    func leftPad(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -41,12 +41,19 @@ public final class TerminalConsole: CeremonyConsole {
 
     }
 
+    /// Asks until the answer is yes or no: a typo must neither skip a step nor end the ceremony.
     public func confirm(_ step: CeremonyStep) throws(CeremonyConsoleError) -> String {
-        guard let answer = TerminalLine.read(prompt: "  \(step.actor), type 'yes' when done") else {
-            throw .noTerminal("no terminal to confirm step \(step.number)/\(step.total) on; a production ceremony needs officers at a terminal (rehearsals: --rehearsal --yes)")
+        var prompt = "  \(step.actor), type 'yes' when done"
+        while true {
+            guard let answer = TerminalLine.read(prompt: prompt) else {
+                throw .noTerminal("no terminal to confirm step \(step.number)/\(step.total) on; a production ceremony needs officers at a terminal (rehearsals: --rehearsal --yes)")
+            }
+            switch answer.lowercased() {
+            case "yes", "y": return "\(step.actor) at the terminal"
+            case "no", "n", "abort", "stop": throw .declined(step: step)
+            default: prompt = "  please type 'yes' to go on, or 'no' to stop the ceremony"
+            }
         }
-        guard answer.lowercased() == "yes" || answer.lowercased() == "y" else { throw .declined(step: step) }
-        return "\(step.actor) at the terminal"
     }
 
     public func pin(holder: String, token: TokenIdentity, step: CeremonyStep) throws(CeremonyConsoleError) -> SecretBytes {

@@ -185,7 +185,8 @@ public final class RootGenerationCeremony {
             holder: planned.key.holder, key: name, algorithm: key.algorithm, label: key.label, ckaID: key.idHex,
             attributes: key.attributes, spkiPEM: material.pem, keyIDs: keyIDs)))
         console.say("  key '\(name)' generated: CKA_ID \(key.idHex); sensitive, never extractable, local — read back and checked")
-        if dialect == .tuf { closeSession(name) } else if !plan.repositories.isEmpty { /* certificates follow */ }
+        // Notary keys stay logged in: their root certificates are issued next, on the same visit.
+        if dialect == .tuf { closeSession(name) }
     }
 
     private func issueCertificate(_ name: String, repository: String, output: OutputDirectory) throws {

@@ -5,6 +5,11 @@ public enum KeySelector: Sendable, Equatable, CustomStringConvertible {
     case label(String)
     case id([UInt8])
 
+    /// The key named by a `pkcs11:` URI's `id=` (preferred, it is unique) or `object=`.
+    public init?(uri: PKCS11URI) {
+        if let id = uri.id { self = .id(id) } else if let object = uri.object { self = .label(object) } else { return nil }
+    }
+
     public var description: String {
         switch self {
         case let .label(label): return "label '\(label)'"
