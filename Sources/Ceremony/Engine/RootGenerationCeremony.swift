@@ -147,14 +147,23 @@ public final class RootGenerationCeremony {
         }
     }
 
-    private func entry(_ name: String) -> ResolvedPlan.ResolvedKey {
-        resolved.keys.first { $0.key.name == name }!
+    private func entry(_ name: String) -> ResolvedPlan.ResolvedKey? {
+        resolved.keys.first { $0.key.name == name }
+    }
+
+    /// Steps come from the plan in a fixed order, so what an earlier step made is always there;
+    /// if it ever is not, the ceremony stops with words rather than a crash.
+    private func required<T>(_ value: T?, _ what: String) throws -> T {
+        guard let value else {
+            throw CeremonyFailure(step: currentStep, reason: "internal error: \(what) is missing at this step; the ceremony stops and nothing is published")
+        }
+        return value
     }
 
     /// Finds the planned token, checks it is the same token as before (for signing), and logs in.
     private func openToken(for name: String, step: CeremonyStep, output: OutputDirectory) throws {
-        let planned = entry(name)
-        guard let module else { return }
+        let planned = try required(entry(name), "key '\(name)' in the plan")
+        let module = try required(self.module, "the PKCS#11 module")
         let token = try TokenCheck.find(planned.token, in: module)
         if let earlier = tokens[name], earlier != token.identity {
             throw PKCS11Error.invalidArgument("wrong token: key '\(name)' was generated on token \(earlier), but token \(token.identity) was inserted")
@@ -172,8 +181,8 @@ public final class RootGenerationCeremony {
     }
 
     private func generateKey(_ name: String, output: OutputDirectory) throws {
-        let planned = entry(name)
-        guard let session = sessions[name] else { return }
+        let planned = try required(entry(name), "key '\(name)' in the plan")
+        let session = try required(sessions[name], "the session on the token of '\(name)'")
         let generate = { try session.generateKeyPair(planned.key.algorithm, policy: KeyPolicy(label: name)) }
         let key = planned.key.algorithm.rawValue.hasPrefix("rsa")
             ? try ProgressTicker.run("generating \(planned.key.algorithm.spokenName) key on the token", say: console.say, generate)
@@ -190,7 +199,8 @@ public final class RootGenerationCeremony {
     }
 
     private func issueCertificate(_ name: String, repository: String, output: OutputDirectory) throws {
-        guard let session = sessions[name], let key = keys[name] else { return }
+        let session = try required(sessions[name], "the session on the token of '\(name)'")
+        let key = try required(keys[name], "key '\(name)'")
         let certificate = try NotaryRootCertificate.issue(
             gun: repository, signer: try TokenSigner(session: session, key: key),
             notBefore: started.addingTimeInterval(-60), notAfter: expiry)
@@ -209,13 +219,13 @@ public final class RootGenerationCeremony {
                 let name = planned.key.name
                 guard let key = keys[name] else { continue }
                 let metadataKey = dialect == .notary
-                    ? certificates[name]![repository]!.key
+                    ? try required(certificates[name]?[repository], "the certificate of key '\(name)' for '\(repository)'").key
                     : MetadataKey.tuf(try PublicKeyMaterial(spki: key.subjectPublicKeyInfo))
                 ids[name] = root.addKey(metadataKey)
             }
             root.roles["root"] = RoleKeys(keyIDs: resolved.keys.compactMap { ids[$0.key.name] }, threshold: Int64(plan.root.threshold))
             for role in ["targets", "snapshot", "timestamp"] {
-                root.roles[role] = RoleKeys(keyIDs: [root.addKey(onlineKeys[role]!)], threshold: 1)
+                root.roles[role] = RoleKeys(keyIDs: [root.addKey(try required(onlineKeys[role], "the \(role) key"))], threshold: 1)
             }
             let file = root.signedMetadata()
             let canonical = try file.canonicalSignedBytes()
@@ -229,18 +239,21 @@ public final class RootGenerationCeremony {
     }
 
     private func sign(with name: String, output: OutputDirectory) throws {
-        guard let session = sessions[name] else { return }
-        let recorded = keys[name]!
+        let session = try required(sessions[name], "the session on the token of '\(name)'")
+        let recorded = try required(keys[name], "key '\(name)'")
         let key = try session.key(.label(name))
         guard key.subjectPublicKeyInfo == recorded.subjectPublicKeyInfo, key.id == recorded.id else {
             throw PKCS11Error.invalidArgument("the key labelled '\(name)' on token \(session.token.identity) is not the key generated earlier in this ceremony")
         }
+        let planned = try required(entry(name), "key '\(name)' in the plan")
         let signer = try TokenSigner(session: session, key: key)
         for repository in plan.repositories {
-            let keyID = rootKeyIDs[repository]![name]!
-            try drafts[repository]!.sign(with: signer, keyID: keyID, dialect: dialect)
-            let signature = drafts[repository]!.signatures.last!
-            try output.transcript.append(.signature(.init(holder: entry(name).key.holder, key: name, keyID: keyID,
+            let keyID = try required(rootKeyIDs[repository]?[name], "the key ID of '\(name)' in '\(repository)'")
+            var draft = try required(drafts[repository], "the root for '\(repository)'")
+            try draft.sign(with: signer, keyID: keyID, dialect: dialect)
+            drafts[repository] = draft
+            let signature = try required(draft.signatures.last, "the new signature")
+            try output.transcript.append(.signature(.init(holder: planned.key.holder, key: name, keyID: keyID,
                                                           repository: repository, role: "root", signature: signature.value)))
         }
         console.say("  signed by '\(name)'; every signature verified in software")
@@ -249,7 +262,7 @@ public final class RootGenerationCeremony {
 
     private func verify() throws {
         for repository in plan.repositories {
-            let bytes = try drafts[repository]!.fileBytes(dialect: dialect)
+            let bytes = try required(drafts[repository], "the root for '\(repository)'").fileBytes(dialect: dialect)
             let verifier = RootVerifier(options: VerificationOptions(dialect: dialect, gun: dialect == .notary ? repository : nil, at: options.clock()))
             let findings = verifier.verifySelfSigned(MetadataFile(name: "\(repository)/1.root.json", bytes: bytes)).findings
             let errors = findings.filter { $0.severity == .error }
@@ -268,7 +281,7 @@ public final class RootGenerationCeremony {
             guard let key = keys[name] else { continue }
             let pem = try PublicKeyMaterial(spki: key.subjectPublicKeyInfo).pem
             for repository in plan.repositories {
-                let keyID = rootKeyIDs[repository]![name]!
+                let keyID = try required(rootKeyIDs[repository]?[name], "the key ID of '\(name)' in '\(repository)'")
                 guard written.insert(keyID).inserted else { continue }
                 try output.writePublicKey(pem: pem, keyID: keyID)
                 if let certificate = certificates[name]?[repository] {
@@ -282,7 +295,8 @@ public final class RootGenerationCeremony {
             }
         }
         for repository in plan.repositories {
-            try output.writeRootMetadata(Data(try drafts[repository]!.fileBytes(dialect: dialect)), repository: repository, version: 1)
+            try output.writeRootMetadata(Data(try required(drafts[repository], "the root for '\(repository)'").fileBytes(dialect: dialect)),
+                                         repository: repository, version: 1)
         }
     }
 
@@ -325,7 +339,7 @@ public final class RootGenerationCeremony {
         if let step = currentStep {
             switch step.action {
             case let .insertToken(name), let .generateKey(name), let .sign(name), let .issueCertificate(name, _):
-                holder = entry(name).key.holder
+                holder = entry(name)?.key.holder
                 token = tokens[name]
             default: break
             }

@@ -107,7 +107,7 @@ public struct Rehearsal {
             """
         }
         text += "online_keys:\n"
-        for role in ["targets", "snapshot", "timestamp"] { text += "  \(role): \(onlineKeys[role]!)\n" }
+        for role in ["targets", "snapshot", "timestamp"] { text += "  \(role): \(onlineKeys[role] ?? "")\n" }
         text += "witnesses:\n  - Wendy\n"
         return text
     }
@@ -157,7 +157,15 @@ public struct Rehearsal {
 
     /// A YAML double-quoted scalar (JSON string syntax is valid YAML).
     static func quoted(_ text: String) -> String {
-        let data = try! JSONEncoder().encode(text)
-        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\\/", with: "/")
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case _ where scalar.value < 0x20: quoted += String(format: "\\u%04x", scalar.value)
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
     }
 }
