@@ -40,7 +40,7 @@ struct RehearsalTokensCommand: ParsableCommand {
             print("PINs written to \(tokens.pinFilePath) (mode 0600, rehearsal only)")
             print("export SOFTHSM2_CONF=\(tokens.configPath)")
         } catch {
-            throw Failure.exit(error, usage: error is RehearsalTokens.Failure)
+            throw CommandFailure.exit(error, usage: error is RehearsalTokens.Failure)
         }
     }
 }

@@ -53,15 +53,15 @@ struct RehearseCommand: ParsableCommand {
             print("Rehearsal tokens: \(rehearsal.tokens.configPath) (PINs in \(rehearsal.tokens.pinFilePath), mode 0600)")
             print("Plan: \(plan.path)\n")
         } catch {
-            throw Failure.exit(error, usage: error is Rehearsal.Failure)
+            throw CommandFailure.exit(error, usage: error is Rehearsal.Failure)
         }
         let outcome: (result: CeremonyResult, report: PathVerifier.Report, bundle: BundleCheckResult)
         do {
             outcome = try rehearsal.run()
         } catch let failure as CeremonyFailure {
-            throw Failure.exit(failure, usage: failure.isInputError)
+            throw CommandFailure.exit(failure, usage: failure.isInputError)
         } catch {
-            throw Failure.exit(error)
+            throw CommandFailure.exit(error)
         }
         let errors = outcome.report.findings.filter { $0.severity == .error }
         print("\nVerification: \(errors.isEmpty ? "passed" : "FAILED") (\(outcome.report.files.count) files; bundle \(outcome.bundle.isValid ? "consistent" : "INCONSISTENT"))")

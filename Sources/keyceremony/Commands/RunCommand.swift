@@ -60,7 +60,7 @@ struct RunCommand: ParsableCommand {
         do {
             console = rehearsal ? try RehearsalConsole(pinFile: pins!, assumeYes: yes) : TerminalConsole()
         } catch {
-            throw Failure.exit(error, usage: true)
+            throw CommandFailure.exit(error, usage: true)
         }
         let ceremony = RootGenerationCeremony(resolved: resolved, options: CeremonyOptions(output: URL(fileURLWithPath: out), rehearsal: rehearsal), console: console)
         do {
@@ -68,7 +68,7 @@ struct RunCommand: ParsableCommand {
             print("\nCeremony complete. Public bundle: \(result.directory.path)/public")
             for (repository, file) in result.rootFiles.sorted(by: { $0.key < $1.key }) { print("  \(repository): \(file.path)") }
         } catch let failure as CeremonyFailure {
-            throw Failure.exit(failure, usage: failure.isInputError)
+            throw CommandFailure.exit(failure, usage: failure.isInputError)
         }
     }
 }
@@ -82,7 +82,7 @@ enum CeremonyLoader {
             let site = try profile.map { try SiteProfile.load(contentsOf: URL(fileURLWithPath: $0)) }
             return try ResolvedPlan.resolve(plan: loaded, profile: site)
         } catch {
-            throw Failure.exit(error, usage: true)
+            throw CommandFailure.exit(error, usage: true)
         }
     }
 }

@@ -54,7 +54,7 @@ struct TokensCommand: ParsableCommand {
             let result = try TokenInventory(module: module, tokens: inventory)
             if json { try Output.json(result) } else { print(Self.describe(result)) }
         } catch {
-            throw Failure.exit(error)
+            throw CommandFailure.exit(error)
         }
     }
 
