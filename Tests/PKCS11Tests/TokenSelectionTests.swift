@@ -65,6 +65,10 @@ struct TokenSelectionTests {
         #expect(uri.id == [1, 2])
         #expect(uri.type == "private")
         #expect(throws: PKCS11Error.self) { try PKCS11URI("pkcs11:token=a?pin-value=1234") }
+        // A PIN put in a URI by mistake is refused and never echoed back.
+        for uri in ["pkcs11:token=a?pin-value=918273", "pkcs11:token=a;pin-value=918273", "pkcs11:token=a?module-name=x&PIN-VALUE=918273"] {
+            #expect { try PKCS11URI(uri) } throws: { "\($0)".contains("must not be given") && !"\($0)".contains("918273") }
+        }
         #expect(throws: PKCS11Error.self) { try PKCS11URI("pkcs11:token=a;colour=red") }
         #expect(throws: PKCS11Error.self) { try PKCS11URI("pkcs11:object=x") }
         #expect(throws: PKCS11Error.self) { try PKCS11URI("pkcs11:token=%zz") }

@@ -110,8 +110,10 @@ enum TerminalLine {
         defer { try? tty.close() }
         tty.write(Data("\(prompt): ".utf8))
         var bytes: [UInt8] = []
-        while bytes.count < 256, let byte = try? tty.read(upToCount: 1), let first = byte.first, first != 0x0A {
-            bytes.append(first)
+        Interruption.whilePrompting(restore: {}) {
+            while bytes.count < 256, let byte = try? tty.read(upToCount: 1), let first = byte.first, first != 0x0A {
+                bytes.append(first)
+            }
         }
         return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
     }

@@ -8,13 +8,17 @@ public struct CeremonyFailure: Error, CustomStringConvertible {
     public let reason: String
     /// Whether the cause was the input (plan, files) rather than a token or a check.
     public let isInputError: Bool
+    /// Whether Ctrl-C or SIGTERM stopped the ceremony (exit status 130, as for any interrupted command).
+    public let interrupted: Bool
 
-    public init(step: CeremonyStep?, holder: String? = nil, token: TokenIdentity? = nil, reason: String, isInputError: Bool = false) {
+    public init(step: CeremonyStep?, holder: String? = nil, token: TokenIdentity? = nil, reason: String,
+                isInputError: Bool = false, interrupted: Bool = false) {
         self.step = step
         self.holder = holder
         self.token = token
         self.reason = reason
         self.isInputError = isInputError
+        self.interrupted = interrupted
     }
 
     public var description: String {

@@ -1,22 +1,37 @@
 import Foundation
 
-/// Turns Ctrl-C (and SIGTERM) into a clean abort: the registered handler records the
-/// interruption in the transcript and moves the partial output aside before the process exits.
-enum Interruption {
+/// Turns Ctrl-C (and SIGTERM) into a clean abort.
+///
+/// The signal is only ever acted on where nothing is half-done:
+/// - while a person is being asked something (a confirmation or a PIN), the terminal is restored,
+///   the registered handler moves the partial output aside, and the process exits with 130;
+/// - while a step is working (say, a token generating a key), only a flag is set; the ceremony
+///   finishes that step, records it, and stops before the next one.
+public enum Interruption {
+    private static let queue = DispatchQueue(label: "keyceremony.interruption")
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
     nonisolated(unsafe) private static var handler: (() -> Void)?
-    private static let queue = DispatchQueue(label: "keyceremony.interruption")
+    nonisolated(unsafe) private static var restorePrompt: (() -> Void)?
+    nonisolated(unsafe) private static var flag = false
 
-    static func install(_ onInterrupt: @escaping () -> Void) {
+    /// Starts catching SIGINT and SIGTERM. `onInterrupt` runs when the process is interrupted at a
+    /// prompt; pass nil for commands with nothing to clean up but the terminal.
+    public static func install(_ onInterrupt: (() -> Void)?) {
         queue.sync {
             handler = onInterrupt
+            flag = false
             guard sources.isEmpty else { return }
             for signalNumber in [SIGINT, SIGTERM] {
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
                 source.setEventHandler {
-                    handler?()
-                    exit(130)
+                    flag = true
+                    if let restore = restorePrompt {
+                        restore()
+                        handler?()
+                        exit(130)
+                    }
+                    if handler == nil { exit(130) }
                 }
                 source.resume()
                 sources.append(source)
@@ -24,26 +39,24 @@ enum Interruption {
         }
     }
 
-    static func remove() {
+    public static func remove() {
         queue.sync {
             handler = nil
+            restorePrompt = nil
             for source in sources { source.cancel() }
             sources.removeAll()
             signal(SIGINT, SIG_DFL)
             signal(SIGTERM, SIG_DFL)
         }
     }
-}
 
-/// Shows that a long step (RSA key generation) is still working.
-enum ProgressTicker {
-    static func run<T>(_ label: String, say: @escaping (String) -> Void, _ body: () throws -> T) rethrows -> T {
-        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
-        let start = Date()
-        timer.schedule(deadline: .now() + 2, repeating: 2)
-        timer.setEventHandler { say("  … \(label): \(Int(Date().timeIntervalSince(start))) s") }
-        timer.resume()
-        defer { timer.cancel() }
+    /// Whether an interruption arrived while a step was working.
+    static var requested: Bool { queue.sync { flag } }
+
+    /// Marks a prompt as active: an interruption now restores the terminal with `restore` and exits.
+    static func whilePrompting<T>(restore: @escaping () -> Void, _ body: () throws -> T) rethrows -> T {
+        queue.sync { restorePrompt = restore }
+        defer { queue.sync { restorePrompt = nil } }
         return try body()
     }
 }

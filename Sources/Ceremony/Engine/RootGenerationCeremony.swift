@@ -32,7 +32,6 @@ public final class RootGenerationCeremony {
     private var rootKeyIDs: [String: [String: String]] = [:]
     private var currentStep: CeremonyStep?
     private let finishing = NSLock()
-    nonisolated(unsafe) private var interrupted = false
 
     public init(resolved: ResolvedPlan, options: CeremonyOptions, console: CeremonyConsole) {
         self.resolved = resolved
@@ -48,6 +47,11 @@ public final class RootGenerationCeremony {
         }
         started = options.clock()
         expiry = plan.metadataExpiry(ceremonyStart: started, rehearsal: options.rehearsal)
+        if let finding = plan.expiryDiagnostic(at: started) {
+            // Bounds are judged on the day, not only when the plan was checked weeks before.
+            if finding.severity == .error { throw CeremonyFailure(step: nil, reason: "\(finding)", isInputError: true) }
+            console.say("\(finding)")
+        }
         try prepareInputs()
         let description = CeremonyDescription(resolved, toolVersion: KeyCeremonyVersion.current, rehearsal: options.rehearsal)
         let output: OutputDirectory
@@ -74,10 +78,12 @@ public final class RootGenerationCeremony {
                 if step.action != .sealTranscript {
                     try output.transcript.append(.stepEnd(.init(step: step.number, outcome: .completed)))
                 }
+                if Interruption.requested {
+                    // Ctrl-C during a working step: that step finished and is on record; stop here.
+                    throw CeremonyFailure(step: step, reason: "interrupted (Ctrl-C or SIGTERM) after this step completed", interrupted: true)
+                }
             }
         } catch {
-            // An interrupted prompt fails here too; the signal handler owns that exit.
-            while interrupted { sleep(1) }
             let failure = describe(error)
             if let failed = failOnce(output, message: failure.description, markStep: true) {
                 console.say("The ceremony stopped. What happened is recorded in \(failed.path)/transcript.jsonl")
@@ -166,7 +172,12 @@ public final class RootGenerationCeremony {
         let module = try required(self.module, "the PKCS#11 module")
         let token = try TokenCheck.find(planned.token, in: module)
         if let earlier = tokens[name], earlier != token.identity {
-            throw PKCS11Error.invalidArgument("wrong token: key '\(name)' was generated on token \(earlier), but token \(token.identity) was inserted")
+            throw TokenMismatch.changed(key: name, generatedOn: earlier, inserted: token.identity)
+        }
+        if let other = tokens.first(where: { $0.key != name && $0.value == token.identity }) {
+            // Two selectors (a label and a serial, say) can name one physical token; a 2-of-3 root
+            // must never quietly become 2 of 2 tokens.
+            throw TokenMismatch.alreadyUsed(token: token.identity, byKey: other.key, holder: entry(other.key)?.key.holder ?? other.key)
         }
         tokens[name] = token.identity
         try output.transcript.append(.token(.init(holder: planned.key.holder, key: name, label: token.identity.label,
@@ -176,7 +187,6 @@ public final class RootGenerationCeremony {
         sessions[name] = session
         let pin = try console.pin(holder: planned.key.holder, token: token.identity, step: step)
         defer { pin.wipe() }
-        pin.withBytes { output.transcript.neverWrite(Array($0)) }
         try session.login(pin: pin)
     }
 
@@ -239,13 +249,14 @@ public final class RootGenerationCeremony {
     }
 
     private func sign(with name: String, output: OutputDirectory) throws {
+        let planned = try required(entry(name), "key '\(name)' in the plan")
         let session = try required(sessions[name], "the session on the token of '\(name)'")
         let recorded = try required(keys[name], "key '\(name)'")
         let key = try session.key(.label(name))
         guard key.subjectPublicKeyInfo == recorded.subjectPublicKeyInfo, key.id == recorded.id else {
-            throw PKCS11Error.invalidArgument("the key labelled '\(name)' on token \(session.token.identity) is not the key generated earlier in this ceremony")
+            throw CeremonyFailure(step: currentStep, holder: planned.key.holder, token: session.token.identity,
+                                  reason: "the key labelled '\(name)' on this token is not the key generated earlier in this ceremony")
         }
-        let planned = try required(entry(name), "key '\(name)' in the plan")
         let signer = try TokenSigner(session: session, key: key)
         for repository in plan.repositories {
             let keyID = try required(rootKeyIDs[repository]?[name], "the key ID of '\(name)' in '\(repository)'")
@@ -314,7 +325,6 @@ public final class RootGenerationCeremony {
 
     /// Called from the signal handler while the main thread may be blocked at a prompt.
     private func abandon(message: String) {
-        interrupted = true
         guard let output, let failed = failOnce(output, message: message, markStep: true) else { return }
         console.say("\nThe ceremony was \(message); nothing was published. Transcript: \(failed.path)/transcript.jsonl")
     }

@@ -10,6 +10,7 @@ public enum TerminalPINReader {
     public enum Failure: Error, CustomStringConvertible {
         case noTerminal(prompt: String)
         case empty(prompt: String)
+        case echoNotDisabled(prompt: String)
 
         public var description: String {
             switch self {
@@ -17,6 +18,8 @@ public enum TerminalPINReader {
                 return "no terminal to read a PIN from (\(prompt)); a production ceremony needs an officer at a terminal, a rehearsal can use --rehearsal --pins FILE"
             case let .empty(prompt):
                 return "no PIN was entered (\(prompt))"
+            case let .echoNotDisabled(prompt):
+                return "the terminal would not turn echo off, so no PIN was asked for (\(prompt))"
             }
         }
     }
@@ -30,24 +33,29 @@ public enum TerminalPINReader {
         var silent = original
         silent.c_lflag &= ~tcflag_t(ECHO | ECHONL)
         silent.c_lflag |= tcflag_t(ICANON)
-        // Echo goes off before the prompt appears, so nothing typed after the prompt is ever shown;
-        // TCSAFLUSH also drops anything typed ahead of the prompt.
-        tcsetattr(fd, TCSAFLUSH, &silent)
-        defer {
-            tcsetattr(fd, TCSAFLUSH, &original)
+        // Echo goes off before the prompt appears, so nothing typed after it is ever shown, and
+        // TCSAFLUSH drops anything typed ahead. If echo cannot be turned off, no PIN is read.
+        guard tcsetattr(fd, TCSAFLUSH, &silent) == 0 else { throw .echoNotDisabled(prompt: prompt) }
+        let saved = original
+        let restore = {
+            var terminal = saved
+            tcsetattr(fd, TCSANOW, &terminal)
             _ = write(fd, "\n", 1)
         }
+        defer { restore() }
         let text = Array("\(prompt): ".utf8)
         _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        var bytes: [UInt8] = []
-        var byte: UInt8 = 0
-        while Glibc.read(fd, &byte, 1) == 1, byte != 0x0A, byte != 0x0D, bytes.count < 256 {
-            bytes.append(byte)
-        }
-        byte = 0
-        let pin = SecretBytes(bytes)
-        bytes.withUnsafeMutableBytes { raw in
-            for i in raw.indices { raw[i] = 0 }
+        let pin = Interruption.whilePrompting(restore: restore) {
+            SecretBytes(capacity: 256) { buffer in
+                var count = 0
+                var byte: UInt8 = 0
+                while count < buffer.count, Glibc.read(fd, &byte, 1) == 1, byte != 0x0A, byte != 0x0D {
+                    buffer[count] = byte
+                    count += 1
+                }
+                byte = 0
+                return count
+            }
         }
         guard !pin.isEmpty else { throw .empty(prompt: prompt) }
         return pin

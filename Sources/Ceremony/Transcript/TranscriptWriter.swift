@@ -22,7 +22,6 @@ public final class TranscriptWriter {
 
     private var fd: Int32
     private let clock: () -> Date
-    private var forbidden: [Data] = []
 
     /// Creates the transcript at `url`; fails if anything exists there.
     ///
@@ -35,17 +34,6 @@ public final class TranscriptWriter {
 
     deinit {
         close()
-    }
-
-    /// Refuses, from now on, to write any record containing `secret`.
-    ///
-    /// The engine registers each PIN as soon as it is read, so that a mistake
-    /// elsewhere (an error message quoting input, say) stops the ceremony
-    /// instead of putting a PIN into evidence that is copied to the online
-    /// system.
-    public func neverWrite(_ secret: some DataProtocol) {
-        let bytes = Data(secret)
-        if !bytes.isEmpty { forbidden.append(bytes) }
     }
 
     /// Appends `event` as the next record and flushes it to disk.
@@ -86,9 +74,6 @@ public final class TranscriptWriter {
             record.event = .seal(seal)
             line = try record.line()
         }
-        for secret in forbidden where line.range(of: secret) != nil {
-            throw TranscriptWriteError.wouldRecordSecret(seq: record.seq, event: event.type)
-        }
         try SafeFile.writeAll(fd, line + Data([0x0A]), path: url.path)
         try SafeFile.sync(fd, path: url.path)
         lastLineDigest = Hex.sha256(line)
@@ -107,15 +92,12 @@ public enum TranscriptWriteError: Error, Sendable, Equatable, CustomStringConver
     case sealed
     case closed
     case useSeal
-    case wouldRecordSecret(seq: Int, event: String)
 
     public var description: String {
         switch self {
         case .sealed: return "the transcript is sealed; nothing can be added after the seal"
         case .closed: return "the transcript is closed"
         case .useSeal: return "seal the transcript with seal(outputs:), not append"
-        case .wouldRecordSecret(let seq, let event):
-            return "refused to write \(event) record \(seq): it contains a PIN or other secret"
         }
     }
 }

@@ -19,6 +19,16 @@ final class AttributeTemplate {
         return self
     }
 
+    /// Copies secret bytes straight from their owner into the template's buffer (zeroed on release).
+    @discardableResult
+    func add(_ type: UInt, secret: UnsafeBufferPointer<UInt8>) -> Self {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(secret.count, 1), alignment: 8)
+        buffer.copyMemory(from: UnsafeRawBufferPointer(secret))
+        buffers.append(buffer)
+        attributes.append(CK_ATTRIBUTE(type: CK_ATTRIBUTE_TYPE(type), pValue: buffer.baseAddress, ulValueLen: CK_ULONG(secret.count)))
+        return self
+    }
+
     @discardableResult
     func add(_ type: UInt, bool: Bool) -> Self {
         add(type, bytes: [bool ? UInt8(CK_TRUE) : UInt8(CK_FALSE)])

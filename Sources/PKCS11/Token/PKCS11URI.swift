@@ -1,3 +1,5 @@
+import Foundation
+
 /// The parts of an RFC 7512 `pkcs11:` URI that select a token and, optionally, a key on it.
 ///
 /// Only path attributes are honoured; query attributes such as `pin-value` are refused because
@@ -14,24 +16,24 @@ public struct PKCS11URI: Sendable, Equatable, Hashable {
 
     public init(_ text: String) throws(PKCS11Error) {
         self.text = text
-        guard text.lowercased().hasPrefix("pkcs11:") else { throw .invalidURI(text, reason: "it does not start with 'pkcs11:'") }
+        let shown = Self.redacted(text)
+        guard text.lowercased().hasPrefix("pkcs11:") else { throw .invalidURI(shown, reason: "it does not start with 'pkcs11:'") }
         let body = text.dropFirst("pkcs11:".count)
         let parts = body.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        if text.range(of: "pin-", options: .caseInsensitive) != nil {
+            throw .invalidURI(shown, reason: "a PIN must not be given in a URI; it is asked for at the holder's step")
+        }
         if parts.count > 1 {
-            let query = parts[1].lowercased()
-            if query.contains("pin-value") || query.contains("pin-source") {
-                throw .invalidURI(text, reason: "a PIN must not be given in a URI; it is asked for at the holder's step")
-            }
-            throw .invalidURI(text, reason: "query attributes are not supported")
+            throw .invalidURI(shown, reason: "query attributes are not supported")
         }
         for attribute in parts[0].split(separator: ";") where !attribute.isEmpty {
             guard let eq = attribute.firstIndex(of: "=") else {
-                throw .invalidURI(text, reason: "'\(attribute)' is not of the form name=value")
+                throw .invalidURI(shown, reason: "an attribute is not of the form name=value")
             }
             let name = attribute[..<eq].lowercased()
             let raw = String(attribute[attribute.index(after: eq)...])
             guard let bytes = Self.percentDecode(raw) else {
-                throw .invalidURI(text, reason: "'\(attribute)' has a malformed percent escape")
+                throw .invalidURI(shown, reason: "an attribute has a malformed percent escape")
             }
             let value = String(decoding: bytes, as: UTF8.self)
             switch name {
@@ -43,19 +45,29 @@ public struct PKCS11URI: Sendable, Equatable, Hashable {
             case "id": id = bytes
             case "type":
                 guard ["private", "public", "cert", "secret-key", "data"].contains(value) else {
-                    throw .invalidURI(text, reason: "unknown object type '\(value)'")
+                    throw .invalidURI(shown, reason: "unknown object type '\(value)'")
                 }
                 type = value
             case "library-manufacturer", "library-description", "library-version", "slot-description",
                  "slot-manufacturer", "slot-id":
                 continue
             default:
-                throw .invalidURI(text, reason: "unknown attribute '\(name)'")
+                throw .invalidURI(shown, reason: "unknown attribute '\(name)'")
             }
         }
         if token == nil && serial == nil && manufacturer == nil && model == nil {
-            throw .invalidURI(text, reason: "it names no token (give token= or serial=)")
+            throw .invalidURI(shown, reason: "it names no token (give token= or serial=)")
         }
+    }
+
+    /// The URI as errors may show it: only up to the first `?`, and cut at any `pin-` attribute,
+    /// so a PIN someone put in a URI by mistake is never echoed back.
+    static func redacted(_ text: String) -> String {
+        var shown = String(text.prefix { $0 != "?" })
+        if let pin = shown.range(of: "pin-", options: .caseInsensitive) {
+            shown = String(shown[..<pin.lowerBound]) + "…"
+        }
+        return shown.count > 120 ? String(shown.prefix(120)) + "…" : shown
     }
 
     public func matches(_ identity: TokenIdentity) -> Bool {

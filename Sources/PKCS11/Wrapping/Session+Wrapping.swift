@@ -22,7 +22,7 @@ extension Session {
             .add(UInt(CKA_ENCRYPT), bool: false)
             .add(UInt(CKA_DECRYPT), bool: false)
             .add(UInt(CKA_LABEL), string: label)
-        secret.withBytes { template.add(UInt(CKA_VALUE), bytes: Array($0)) }
+        secret.withBytes { template.add(UInt(CKA_VALUE), secret: $0) }
         var object: CK_OBJECT_HANDLE = 0
         let rv = serialized { template.withPointer { functions.C_CreateObject!(handle, $0, $1, &object) } }
         try check("C_CreateObject", rv, during: "loading the wrapping key")

@@ -35,6 +35,9 @@ struct TokensCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        // Ctrl-C at a PIN prompt must give the terminal its echo back.
+        if login { Interruption.install(nil) }
+        defer { if login { Interruption.remove() } }
         do {
             let module = try PKCS11Module.open(module)
             var present = try module.tokens().filter(\.initialized)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ceremony
 import PKCS11
 
 /// Prints an error in words on standard error and picks an exit code that means something:
@@ -7,6 +8,7 @@ import PKCS11
 enum CommandFailure {
     static func exit(_ error: Error, usage: Bool? = nil) -> ExitCode {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        if let failure = error as? CeremonyFailure, failure.interrupted { return ExitCode(130) }
         if let usage { return usage ? ExitCode(2) : ExitCode(1) }
         return isInputError(error) ? ExitCode(2) : ExitCode(1)
     }
