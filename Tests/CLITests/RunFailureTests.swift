@@ -27,7 +27,7 @@ struct CeremonyRoom {
     }
 
     /// Writes a TUF root-generation plan; `tokenLines` gives each holder's token mapping.
-    func writePlan(_ name: String = "plan.yaml", tokens tokenLines: [String]? = nil, extra: String = "") throws -> String {
+    func writePlan(_ name: String = "plan.yaml", tokens tokenLines: [String]? = nil, expires: String = "30d", extra: String = "") throws -> String {
         let holders = [("Alice", "root-a"), ("Bob", "root-b"), ("Carol", "root-c")]
         var text = """
         version: 1
@@ -35,7 +35,7 @@ struct CeremonyRoom {
         dialect: tuf
         description: Test root for the failure paths
         repositories: [example]
-        expires: 30d
+        expires: \(expires)
         module: softhsm
         root:
           threshold: 2
@@ -237,5 +237,36 @@ struct RunFailureTests {
         #expect(transcript.contains("interrupted (Ctrl-C or SIGTERM)"))
         let siblings = try FileManager.default.contentsOfDirectory(atPath: room.scratch.path(""))
         #expect(!siblings.contains { $0.contains(".partial-") })
+    }
+
+    @Test("one physical token named twice (label for one key, serial for another) is refused: a root key needs its own token")
+    func sameTokenTwice() throws {
+        let room = try CeremonyRoom("run-same-token")
+        defer { room.scratch.remove() }
+        let listing = try ProcessRunner.run(try TestPaths.keyceremony, ["tokens", "--token", "root-a", "--json"], environment: room.environment)
+        let json = try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [String: Any]
+        let serial = try #require((json?["tokens"] as? [[String: Any]])?.first?["serial"] as? String)
+        let plan = try room.writePlan(tokens: ["{ label: root-a }", "{ serial: \"\(serial)\" }", "{ label: root-c }"])
+        let out = room.scratch.path("out")
+        let result = try room.run([plan, "--out", out, "--rehearsal", "--yes", "--pins", room.pinFile])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("holder Bob"))
+        #expect(result.stderr.contains("token 'root-a' (serial \(serial)) already holds key 'root-a' of Alice"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test("expiry bounds are enforced when the ceremony runs, not only at plan check")
+    func expiryBounds() throws {
+        let room = try CeremonyRoom("run-expiry")
+        defer { room.scratch.remove() }
+        let out = room.scratch.path("out")
+        let tooLong = try room.run([try room.writePlan("long.yaml", expires: "25y"), "--out", out, "--pins", room.pinFile, "--rehearsal", "--yes"])
+        #expect(tooLong.status == 2, "\(tooLong.output)")
+        #expect(tooLong.stderr.contains("long.yaml:"), "\(tooLong.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try room.failedTranscripts(of: out).isEmpty, "nothing is made for a plan refused on the day")
+        let warned = try room.run([try room.writePlan("warn.yaml", expires: "6y"), "--out", out, "--pins", room.pinFile, "--rehearsal", "--yes"])
+        #expect(warned.status == 0, "\(warned.output)")
+        #expect(warned.output.contains("warning"), "\(warned.output)")
     }
 }
