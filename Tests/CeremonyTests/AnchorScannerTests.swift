@@ -10,6 +10,10 @@ struct AnchorScannerTests {
         ("flow: [a, &b c]\n", 1, 11),
         ("&top\nkey: v\n", 1, 1),
         ("? &k key\n: v\n", 1, 3),
+        // A tag may come first: the anchor after it is still found.
+        ("a: !!seq &a [x]\nb: *a\n", 1, 10),
+        ("- !local &n v\n", 1, 10),
+        ("[!!str &s v]\n", 1, 8),
     ])
     func found(text: String, line: Int, column: Int) throws {
         let anchor = try #require(AnchorScanner.firstAnchor(in: text))
@@ -24,6 +28,7 @@ struct AnchorScannerTests {
         "key: value # &not-an-anchor\n",
         "# &comment\nkey: v\n",
         "description: \"escaped \\\" &still-quoted\"\n",
+        "description: Wow! &more text\n",
     ])
     func notFound(text: String) {
         #expect(AnchorScanner.firstAnchor(in: text) == nil)

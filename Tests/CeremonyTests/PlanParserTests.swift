@@ -244,10 +244,20 @@ struct PlanParserTests {
         let noSnapshot = replacing("  snapshot: keys/snapshot.pem\n", with: "", in: validTUFPlan)
         let missing = "plan.yaml:21:3: online_keys is missing 'snapshot'; expected a public key file for the snapshot role, relative to the plan"
         #expect(errorLines(noSnapshot) == [missing])
-        let notary = replacing("dialect: tuf", with: "dialect: notary", in: noSnapshot)
+        let notary = replacing("algorithm: ed25519", with: "algorithm: ecdsa-p256",
+                               in: replacing("dialect: tuf", with: "dialect: notary", in: noSnapshot))
         #expect(errorLines(notary) == [missing])
         let plan = try validPlan(validTUFPlan)
         #expect(plan.onlineKeys.timestamp?.path == "/tmp/keys/timestamp.pem")
+    }
+
+    @Test("Notary root keys must be ECDSA P-256, refused at plan time rather than after keys exist")
+    func notaryAlgorithms() {
+        // The example has one ECDSA P-256 key and one Ed25519 key: only the Ed25519 one is refused, at its line.
+        let notary = replacing("dialect: tuf", with: "dialect: notary", in: validTUFPlan)
+        #expect(errorLines(notary) == ["plan.yaml:19:18: Notary root keys must be ecdsa-p256, not ed25519: notary's clients accept only ECDSA P-256 root certificates signed with SHA-256"])
+        #expect(errorLines(replacing("algorithm: ed25519", with: "algorithm: ecdsa-p256", in: notary)).isEmpty)
+        #expect(errorLines(replacing("algorithm: ecdsa-p256", with: "algorithm: ed25519", in: validTUFPlan)).isEmpty)
     }
 
     @Test("many problems are all reported at once, in document order")

@@ -18,6 +18,7 @@ enum AnchorScanner {
         var atNodeStart = true  // only indentation or an indicator so far
         var previous: Character = "\n"
         var inComment = false
+        var inTag = false  // inside a node's tag (`!!seq`), after which the node's properties go on
         var iterator = text.makeIterator()
         var pending: Character? = iterator.next()
         while let character = pending {
@@ -55,9 +56,11 @@ enum AnchorScanner {
                 continue
             }
             if character == " " || character == "\t" {
-                if previous == ":" || previous == "-" || previous == "?" { atNodeStart = true }
+                if previous == ":" || previous == "-" || previous == "?" || inTag { atNodeStart = true }
+                inTag = false
                 continue
             }
+            if inTag { continue }
             if "[{,".contains(character) {
                 atNodeStart = true
                 continue
@@ -68,6 +71,11 @@ enum AnchorScanner {
                 }
                 if character == "\"" || character == "'" {
                     quote = character
+                    continue
+                }
+                if character == "!" {
+                    // A tag (`!!seq`, `!local`) may come before an anchor: `!!seq &a [x]`.
+                    inTag = true
                     continue
                 }
                 if character == "-" || character == ":" || character == "?" {

@@ -54,7 +54,7 @@ enum PlanParser {
         let expires = expiresNode.flatMap { readExpiry($0, sink: sink) }
         let module = top.optional("module").flatMap { FieldReaders.module($0, "module", sink: sink) }
         let root = top.required("root", expected: "a mapping with 'threshold' and 'keys'")
-            .flatMap { readRoot($0, sink: sink) }
+            .flatMap { readRoot($0, dialect: dialect, sink: sink) }
         let onlineKeys = readOnlineKeys(top, dialect: dialect, directory: source.directory, sink: sink)
         let witnesses = top.optional("witnesses")
             .map { node in FieldReaders.people(node, "witnesses", sink: sink) } ?? []
@@ -125,7 +125,7 @@ enum PlanParser {
         return expiry
     }
 
-    private static func readRoot(_ node: Node, sink: DiagnosticSink) -> RootRole? {
+    private static func readRoot(_ node: Node, dialect: Dialect?, sink: DiagnosticSink) -> RootRole? {
         guard let map = StrictMapping(node, "root", sink: sink) else { return nil }
         map.rejectUnknownKeys(allowed: ["threshold", "keys"])
         let thresholdNode = map.required("threshold", expected: "the number of root keys that must sign, at least 1")
@@ -141,7 +141,7 @@ enum PlanParser {
         var seenTokens: [TokenSelector: String] = [:]
         var ok = true
         for item in items {
-            guard let (key, keyMap) = readRootKey(item, sink: sink) else {
+            guard let (key, keyMap) = readRootKey(item, dialect: dialect, sink: sink) else {
                 ok = false
                 continue
             }
@@ -174,7 +174,7 @@ enum PlanParser {
         return ok && !items.isEmpty ? RootRole(threshold: threshold, keys: keys) : nil
     }
 
-    private static func readRootKey(_ node: Node, sink: DiagnosticSink) -> (RootKey, StrictMapping)? {
+    private static func readRootKey(_ node: Node, dialect: Dialect?, sink: DiagnosticSink) -> (RootKey, StrictMapping)? {
         guard let map = StrictMapping(node, "a root key", sink: sink) else { return nil }
         map.rejectUnknownKeys(allowed: ["name", "holder", "token", "algorithm"])
         let name = map.required("name", expected: "a short key name such as 'root-a'")
@@ -183,8 +183,14 @@ enum PlanParser {
             .flatMap { FieldReaders.personName($0, "holder", sink: sink) }
         let tokenNode = map.optional("token")
         let token = tokenNode.flatMap { FieldReaders.tokenSelector($0, "token", sink: sink) }
-        let algorithm: KeyAlgorithm? = map.required("algorithm", expected: oneOf(KeyAlgorithm.allCases.map(\.rawValue)))
-            .flatMap { enumValue($0, "algorithm", sink: sink) }
+        let algorithmNode = map.required("algorithm", expected: oneOf(KeyAlgorithm.allCases.map(\.rawValue)))
+        var algorithm: KeyAlgorithm? = algorithmNode.flatMap { enumValue($0, "algorithm", sink: sink) }
+        if dialect == .notary, let chosen = algorithm, chosen != .ecdsaP256 {
+            // Caught here, not after keys exist on tokens: notary 0.7 root certificates are ECDSA,
+            // and its clients check every ECDSA signature with SHA-256.
+            sink.error(algorithmNode, "Notary root keys must be ecdsa-p256, not \(chosen.rawValue): notary's clients accept only ECDSA P-256 root certificates signed with SHA-256")
+            algorithm = nil
+        }
         guard let name, let holder, let algorithm, tokenNode == nil || token != nil else { return nil }
         let location = SourceLocation(line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
         return (RootKey(name: name, holder: holder, token: token, algorithm: algorithm, location: location), map)
