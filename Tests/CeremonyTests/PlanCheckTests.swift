@@ -183,4 +183,14 @@ struct PlanCheckTests {
             try PlanCheck.run(planAt: URL(fileURLWithPath: "/nonexistent/plan.yaml"), profileAt: nil)
         }
     }
+
+    @Test("a FIFO or a device is refused at once instead of blocking or reading forever")
+    func specialFiles() throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("plan-fifo-\(UUID().uuidString.prefix(6))")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(at: fifo) }
+        for url in [fifo, URL(fileURLWithPath: "/dev/zero")] {
+            #expect { _ = try SourceFile.read(url) } throws: { "\($0)".contains("not a regular file") }
+        }
+    }
 }

@@ -24,20 +24,27 @@ public struct SourceFile: Sendable, Equatable {
     /// Reads `url`, refusing anything but a regular file of at most 1 MiB.
     public static func read(_ url: URL) throws(InputFileError) -> SourceFile {
         let path = url.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        let target = url.resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target) else {
             throw .unreadable(path: path, reason: "no such file")
         }
-        guard !isDirectory.boolValue else {
-            throw .unreadable(path: path, reason: "it is a directory, expected a YAML file")
+        // A FIFO or a device such as /dev/zero would block or never end; only regular files are read.
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            let kind = attributes[.type] as? FileAttributeType == .typeDirectory ? "a directory" : "not a regular file"
+            throw .unreadable(path: path, reason: "it is \(kind), expected a YAML file")
         }
+        let limit = 1 << 20
+        guard let handle = FileHandle(forReadingAtPath: target) else {
+            throw .unreadable(path: path, reason: "cannot be opened for reading")
+        }
+        defer { try? handle.close() }
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try handle.read(upToCount: limit + 1) ?? Data()
         } catch {
             throw .unreadable(path: path, reason: "cannot be read (\(error.localizedDescription))")
         }
-        guard data.count <= 1 << 20 else {
+        guard data.count <= limit else {
             throw .unreadable(path: path, reason: "larger than 1 MiB; a plan is a short text file")
         }
         return SourceFile(url: url, displayName: url.relativePath, bytes: data)
