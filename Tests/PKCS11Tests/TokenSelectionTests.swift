@@ -22,6 +22,19 @@ struct TokenSelectionTests {
         try session.login(pin: SecretBytes(utf8: token.userPIN))
     }
 
+    @Test("a wrong PIN is caught even while another session on the token is logged in")
+    func wrongPINWhileLoggedIn() throws {
+        let token = try SoftHSMSandbox.makeToken("pin2")
+        let first = try token.session()
+        defer { first.close() }
+        let second = try token.session(loggedIn: false)
+        defer { second.close() }
+        #expect { try second.login(pin: SecretBytes(utf8: "not-the-pin")) } throws: {
+            if case .wrongPIN = $0 as? PKCS11Error { return true } else { return false }
+        }
+        try second.login(pin: SecretBytes(utf8: token.userPIN))
+    }
+
     @Test("an unknown selector lists the tokens present")
     func unknownToken() throws {
         let token = try SoftHSMSandbox.makeToken("present")

@@ -227,7 +227,7 @@ public final class RootGenerationCeremony {
             var ids: [String: String] = [:]
             for planned in resolved.keys {
                 let name = planned.key.name
-                guard let key = keys[name] else { continue }
+                let key = try required(keys[name], "key '\(name)'")
                 let metadataKey = dialect == .notary
                     ? try required(certificates[name]?[repository], "the certificate of key '\(name)' for '\(repository)'").key
                     : MetadataKey.tuf(try PublicKeyMaterial(spki: key.subjectPublicKeyInfo))
@@ -289,7 +289,7 @@ public final class RootGenerationCeremony {
         var written = Set<String>()
         for planned in resolved.keys {
             let name = planned.key.name
-            guard let key = keys[name] else { continue }
+            let key = try required(keys[name], "key '\(name)'")
             let pem = try PublicKeyMaterial(spki: key.subjectPublicKeyInfo).pem
             for repository in plan.repositories {
                 let keyID = try required(rootKeyIDs[repository]?[name], "the key ID of '\(name)' in '\(repository)'")

@@ -11,6 +11,8 @@ public struct KeyAttributes: Sendable, Equatable, Codable {
     public var verify: Bool?
     public var wrap: Bool?
     public var unwrap: Bool?
+    public var decrypt: Bool?
+    public var derive: Bool?
     public var sensitive: Bool?
     public var alwaysSensitive: Bool?
     public var extractable: Bool?
@@ -19,14 +21,14 @@ public struct KeyAttributes: Sendable, Equatable, Codable {
     public var modifiable: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case token, `private`, sign, verify, wrap, unwrap, sensitive, extractable, local, modifiable
+        case token, `private`, sign, verify, wrap, unwrap, decrypt, derive, sensitive, extractable, local, modifiable
         case alwaysSensitive = "always_sensitive", neverExtractable = "never_extractable"
     }
 
     public init() {}
 
     enum Flag: CaseIterable {
-        case token, `private`, sign, verify, wrap, unwrap, sensitive, alwaysSensitive, extractable, neverExtractable, local, modifiable
+        case token, `private`, sign, verify, wrap, unwrap, decrypt, derive, sensitive, alwaysSensitive, extractable, neverExtractable, local, modifiable
 
         var attribute: UInt {
             switch self {
@@ -36,6 +38,8 @@ public struct KeyAttributes: Sendable, Equatable, Codable {
             case .verify: return UInt(CKA_VERIFY)
             case .wrap: return UInt(CKA_WRAP)
             case .unwrap: return UInt(CKA_UNWRAP)
+            case .decrypt: return UInt(CKA_DECRYPT)
+            case .derive: return UInt(CKA_DERIVE)
             case .sensitive: return UInt(CKA_SENSITIVE)
             case .alwaysSensitive: return UInt(CKA_ALWAYS_SENSITIVE)
             case .extractable: return UInt(CKA_EXTRACTABLE)
@@ -53,6 +57,8 @@ public struct KeyAttributes: Sendable, Equatable, Codable {
             case .verify: return \.verify
             case .wrap: return \.wrap
             case .unwrap: return \.unwrap
+            case .decrypt: return \.decrypt
+            case .derive: return \.derive
             case .sensitive: return \.sensitive
             case .alwaysSensitive: return \.alwaysSensitive
             case .extractable: return \.extractable

@@ -56,6 +56,9 @@ public struct KeyPolicy: Sendable, Equatable, Codable {
             ("CKA_NEVER_EXTRACTABLE", .neverExtractable, !extractable),
             ("CKA_LOCAL", .local, true),
             ("CKA_SIGN", .sign, true),
+            ("CKA_DECRYPT", .decrypt, false),
+            ("CKA_UNWRAP", .unwrap, false),
+            ("CKA_DERIVE", .derive, false),
             ("CKA_PRIVATE", .private, true),
             ("CKA_TOKEN", .token, true),
         ]

@@ -36,6 +36,10 @@ extension Session {
 
         let label = (try attribute(UInt(CKA_LABEL), of: privateHandle)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let id = try attribute(UInt(CKA_ID), of: privateHandle) ?? []
+        guard !id.isEmpty else {
+            // Without an ID the public half cannot be paired reliably; an empty ID matches anything.
+            throw .unsupportedKey(key: label, reason: "it has no CKA_ID, so its public key cannot be paired with it", token: identity)
+        }
         let publicTemplate = AttributeTemplate()
             .add(UInt(CKA_CLASS), ulong: UInt(CKO_PUBLIC_KEY))
             .add(UInt(CKA_ID), bytes: id)

@@ -47,12 +47,20 @@ public final class Session: @unchecked Sendable {
     }
 
     private func login(userType: CK_USER_TYPE, pin: SecretBytes) throws(PKCS11Error) {
-        let rv: CK_RV = serialized {
-            pin.withBytes { bytes in
-                functions.C_Login!(handle, userType, UnsafeMutablePointer(mutating: bytes.baseAddress), CK_ULONG(bytes.count))
+        let attempt = { () -> CK_RV in
+            self.serialized {
+                pin.withBytes { bytes in
+                    self.functions.C_Login!(self.handle, userType, UnsafeMutablePointer(mutating: bytes.baseAddress), CK_ULONG(bytes.count))
+                }
             }
         }
-        if rv == CKR_USER_ALREADY_LOGGED_IN { return }
+        var rv = attempt()
+        if rv == CKR_USER_ALREADY_LOGGED_IN {
+            // Login state is shared by every session on the token; an earlier login must not let
+            // this PIN through unchecked, so log out and check it.
+            _ = serialized { functions.C_Logout!(handle) }
+            rv = attempt()
+        }
         let so = userType == CK_USER_TYPE(CKU_SO)
         if rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LEN_RANGE || rv == CKR_PIN_INVALID {
             let fresh = module.refreshedInfo(slot: token.slot)
