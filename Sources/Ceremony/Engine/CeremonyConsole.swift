@@ -108,9 +108,9 @@ enum TerminalLine {
     static func read(prompt: String) -> String? {
         guard let tty = FileHandle(forUpdatingAtPath: "/dev/tty") else { return nil }
         defer { try? tty.close() }
-        tty.write(Data("\(prompt): ".utf8))
         var bytes: [UInt8] = []
         Interruption.whilePrompting(restore: {}) {
+            tty.write(Data("\(prompt): ".utf8))
             while bytes.count < 256, let byte = try? tty.read(upToCount: 1), let first = byte.first, first != 0x0A {
                 bytes.append(first)
             }

@@ -26,12 +26,7 @@ public enum Interruption {
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
                 source.setEventHandler {
                     flag = true
-                    if let restore = restorePrompt {
-                        restore()
-                        handler?()
-                        exit(130)
-                    }
-                    if handler == nil { exit(130) }
+                    if restorePrompt != nil || handler == nil { interruptAtPrompt() }
                 }
                 source.resume()
                 sources.append(source)
@@ -54,9 +49,21 @@ public enum Interruption {
     static var requested: Bool { queue.sync { flag } }
 
     /// Marks a prompt as active: an interruption now restores the terminal with `restore` and exits.
+    /// Call it before showing the prompt, so a Ctrl-C typed the moment the prompt appears is never
+    /// lost; one that arrived while the previous step was still working is acted on here.
     static func whilePrompting<T>(restore: @escaping () -> Void, _ body: () throws -> T) rethrows -> T {
-        queue.sync { restorePrompt = restore }
+        queue.sync {
+            restorePrompt = restore
+            if flag, !sources.isEmpty { interruptAtPrompt() }
+        }
         defer { queue.sync { restorePrompt = nil } }
         return try body()
+    }
+
+    /// Runs on `queue`: the person is at a prompt, so nothing is half-written.
+    private static func interruptAtPrompt() {
+        restorePrompt?()
+        handler?()
+        exit(130)
     }
 }

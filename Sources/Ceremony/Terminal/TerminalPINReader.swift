@@ -43,10 +43,10 @@ public enum TerminalPINReader {
             _ = write(fd, "\n", 1)
         }
         defer { restore() }
-        let text = Array("\(prompt): ".utf8)
-        _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         let pin = Interruption.whilePrompting(restore: restore) {
-            SecretBytes(capacity: 256) { buffer in
+            let text = Array("\(prompt): ".utf8)
+            _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            return SecretBytes(capacity: 256) { buffer in
                 var count = 0
                 var byte: UInt8 = 0
                 while count < buffer.count, Glibc.read(fd, &byte, 1) == 1, byte != 0x0A, byte != 0x0D {
