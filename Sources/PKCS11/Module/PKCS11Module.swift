@@ -67,10 +67,17 @@ public final class PKCS11Module: @unchecked Sendable {
     /// The slots that currently hold a token, each with the token's identity and state.
     public func tokens() throws(PKCS11Error) -> [TokenInfo] {
         var count: CK_ULONG = 0
-        try check("C_GetSlotList", functions.pointee.C_GetSlotList!(CK_BBOOL(CK_TRUE), nil, &count))
-        var slots = [CK_SLOT_ID](repeating: 0, count: Int(count))
-        if count > 0 {
-            try check("C_GetSlotList", functions.pointee.C_GetSlotList!(CK_BBOOL(CK_TRUE), &slots, &count))
+        var slots: [CK_SLOT_ID] = []
+        // A token inserted (or initialised) between the sizing call and the listing call makes the
+        // list grow; ask again rather than fail.
+        for attempt in 1...5 {
+            try check("C_GetSlotList", functions.pointee.C_GetSlotList!(CK_BBOOL(CK_TRUE), nil, &count))
+            slots = [CK_SLOT_ID](repeating: 0, count: Int(count) + 1)
+            count = CK_ULONG(slots.count)
+            let rv = functions.pointee.C_GetSlotList!(CK_BBOOL(CK_TRUE), &slots, &count)
+            if rv == CKR_BUFFER_TOO_SMALL && attempt < 5 { continue }
+            try check("C_GetSlotList", rv)
+            break
         }
         var result: [TokenInfo] = []
         for slot in slots.prefix(Int(count)) {
