@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PKCS11
 import TrustMetadata
@@ -241,7 +240,7 @@ public final class RootGenerationCeremony {
             let canonical = try file.canonicalSignedBytes()
             drafts[repository] = file
             rootKeyIDs[repository] = ids
-            let digest = SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
+            let digest = Hex.sha256(Data(canonical))
             try output.transcript.append(.metadataDigest(.init(repository: repository, role: "root", version: 1,
                                                                sha256: digest, length: canonical.count)))
             console.say("  \(repository): root.json version 1, signed bytes SHA-256 \(digest)")

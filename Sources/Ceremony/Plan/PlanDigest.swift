@@ -35,21 +35,3 @@ public struct PlanDigest: Sendable, Hashable, CustomStringConvertible {
     /// `sha256:<hex>`.
     public var description: String { "sha256:\(hex)" }
 }
-
-/// Lower-case hexadecimal.
-enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func sha256<D: DataProtocol>(_ data: D) -> String {
-        encode(SHA256.hash(data: data))
-    }
-}

@@ -1,7 +1,7 @@
 import PKCS11
 
 /// What `keyceremony tokens --json` prints: a stable, documented schema (see README).
-public struct TokenInventory: Codable, Sendable {
+struct TokenInventory: Codable, Sendable {
     public struct Module: Codable, Sendable {
         public let path: String
         public let manufacturer: String

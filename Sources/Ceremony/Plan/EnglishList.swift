@@ -1,0 +1,10 @@
+/// Joins names the way they are said: "Alice", "Alice and Bob", "Alice, Bob and Carol".
+enum EnglishList {
+    static func join(_ items: [String]) -> String {
+        switch items.count {
+        case 0: return ""
+        case 1: return items[0]
+        default: return items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
+        }
+    }
+}
