@@ -16,7 +16,7 @@ struct PlanParserTests {
         #expect(plan.root.keys[1].algorithm == .ed25519)
         #expect(plan.module == .alias(.softhsm))
         #expect(plan.expires == .duration(years: 1, months: 0, days: 0))
-        #expect(plan.onlineKeys.targets?.path == "/tmp/keys/targets.pem")
+        #expect(plan.onlineKeys.targets.path == "/tmp/keys/targets.pem")
         #expect(plan.witnesses == ["Wendy"])
         #expect(plan.warnings.isEmpty)
     }
@@ -248,7 +248,7 @@ struct PlanParserTests {
                                in: replacing("dialect: tuf", with: "dialect: notary", in: noSnapshot))
         #expect(errorLines(notary) == [missing])
         let plan = try validPlan(validTUFPlan)
-        #expect(plan.onlineKeys.timestamp?.path == "/tmp/keys/timestamp.pem")
+        #expect(plan.onlineKeys.timestamp.path == "/tmp/keys/timestamp.pem")
     }
 
     @Test("Notary root keys must be ECDSA P-256, refused at plan time rather than after keys exist")

@@ -108,12 +108,12 @@ public final class RootGenerationCeremony {
         } catch {
             throw CeremonyFailure(step: nil, reason: "\(error)", isInputError: true)
         }
-        for (role, url) in [("targets", plan.onlineKeys.targets), ("snapshot", plan.onlineKeys.snapshot), ("timestamp", plan.onlineKeys.timestamp)] {
-            guard let url else {
-                throw CeremonyFailure(step: nil, reason: "the plan names no \(role) key; root metadata must list a key for every top-level role", isInputError: true)
-            }
-            guard let bytes = FileManager.default.contents(atPath: url.path) else {
-                throw CeremonyFailure(step: nil, reason: "cannot read the \(role) key file \(url.path)", isInputError: true)
+        for (role, url) in plan.onlineKeys.all {
+            let bytes: Data
+            do {
+                bytes = try SourceFile.read(url).bytes
+            } catch {
+                throw CeremonyFailure(step: nil, reason: "the \(role) key file: \(error)", isInputError: true)
             }
             do {
                 onlineKeys[role] = try MetadataKey.importKey(Array(bytes), dialect: dialect)

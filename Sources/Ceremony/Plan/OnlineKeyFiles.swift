@@ -6,15 +6,15 @@ import Foundation
 /// Notary/TUF key JSON) belongs to the metadata layer.
 public struct OnlineKeyFiles: Sendable, Equatable {
     /// The file for the targets role key, resolved against the plan's folder.
-    public var targets: URL?
-    /// The snapshot role key; for Notary it may be held by the server and absent.
-    public var snapshot: URL?
-    /// The timestamp role key; for Notary it may be held by the server and absent.
-    public var timestamp: URL?
+    public var targets: URL
+    /// The snapshot role key (for Notary, usually the key notary-server holds).
+    public var snapshot: URL
+    /// The timestamp role key (for Notary, usually the key notary-server holds).
+    public var timestamp: URL
     /// Where each role's path was written in the plan, by role name.
     public var locations: [String: SourceLocation]
 
-    public init(targets: URL?, snapshot: URL?, timestamp: URL?, locations: [String: SourceLocation] = [:]) {
+    public init(targets: URL, snapshot: URL, timestamp: URL, locations: [String: SourceLocation] = [:]) {
         self.targets = targets
         self.snapshot = snapshot
         self.timestamp = timestamp
@@ -24,7 +24,6 @@ public struct OnlineKeyFiles: Sendable, Equatable {
     /// The named files in role order, for checks and listings.
     public var all: [(role: String, url: URL)] {
         [("targets", targets), ("snapshot", snapshot), ("timestamp", timestamp)]
-            .compactMap { role, url in url.map { (role, $0) } }
     }
 }
 

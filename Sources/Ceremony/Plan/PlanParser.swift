@@ -55,7 +55,7 @@ enum PlanParser {
         let module = top.optional("module").flatMap { FieldReaders.module($0, "module", sink: sink) }
         let root = top.required("root", expected: "a mapping with 'threshold' and 'keys'")
             .flatMap { readRoot($0, dialect: dialect, sink: sink) }
-        let onlineKeys = readOnlineKeys(top, dialect: dialect, directory: source.directory, sink: sink)
+        let onlineKeys = readOnlineKeys(top, directory: source.directory, sink: sink)
         let witnesses = top.optional("witnesses")
             .map { node in FieldReaders.people(node, "witnesses", sink: sink) } ?? []
         let backup = top.optional("backup").flatMap { node -> BackupSection? in
@@ -196,38 +196,25 @@ enum PlanParser {
         return (RootKey(name: name, holder: holder, token: token, algorithm: algorithm, location: location), map)
     }
 
-    private static func readOnlineKeys(_ top: StrictMapping, dialect: Dialect?, directory: URL,
-                                       sink: DiagnosticSink) -> OnlineKeyFiles? {
+    /// Root metadata lists a key for every top-level role, so both dialects need all three files.
+    private static func readOnlineKeys(_ top: StrictMapping, directory: URL, sink: DiagnosticSink) -> OnlineKeyFiles? {
         let roles = ["targets", "snapshot", "timestamp"]
-        let required = roles
-        guard let node = top.required("online_keys", expected: "a mapping of \(required.joined(separator: ", ")) to public key files"),
+        guard let node = top.required("online_keys", expected: "a mapping of \(roles.joined(separator: ", ")) to public key files"),
               let map = StrictMapping(node, "online_keys", sink: sink) else { return nil }
         map.rejectUnknownKeys(allowed: roles)
         var urls: [String: URL] = [:]
         var locations: [String: SourceLocation] = [:]
-        var ok = true
         for role in roles {
-            let valueNode = required.contains(role)
-                ? map.required(role, expected: "a public key file for the \(role) role, relative to the plan")
-                : map.optional(role)
-            guard let valueNode else {
-                if required.contains(role) { ok = false }
-                continue
-            }
-            guard let path = StrictYAML.string(valueNode, "online_keys \(role)", sink: sink) else {
-                ok = false
-                continue
-            }
+            guard let valueNode = map.required(role, expected: "a public key file for the \(role) role, relative to the plan"),
+                  let path = StrictYAML.string(valueNode, "online_keys \(role)", sink: sink) else { continue }
             if path.hasPrefix("/") || path.hasPrefix("~") {
                 sink.error(valueNode, "online_keys \(role) '\(path)' must be relative to the plan's folder, so the plan and its keys move together")
-                ok = false
                 continue
             }
             urls[role] = directory.appendingPathComponent(path).standardizedFileURL
             locations[role] = SourceLocation(line: valueNode.mark?.line ?? 1, column: valueNode.mark?.column ?? 1)
         }
-        guard ok else { return nil }
-        return OnlineKeyFiles(targets: urls["targets"], snapshot: urls["snapshot"], timestamp: urls["timestamp"],
-                              locations: locations)
+        guard let targets = urls["targets"], let snapshot = urls["snapshot"], let timestamp = urls["timestamp"] else { return nil }
+        return OnlineKeyFiles(targets: targets, snapshot: snapshot, timestamp: timestamp, locations: locations)
     }
 }

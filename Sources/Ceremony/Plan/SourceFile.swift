@@ -31,7 +31,7 @@ public struct SourceFile: Sendable, Equatable {
         // A FIFO or a device such as /dev/zero would block or never end; only regular files are read.
         guard attributes[.type] as? FileAttributeType == .typeRegular else {
             let kind = attributes[.type] as? FileAttributeType == .typeDirectory ? "a directory" : "not a regular file"
-            throw .unreadable(path: path, reason: "it is \(kind), expected a YAML file")
+            throw .unreadable(path: path, reason: "it is \(kind), expected a regular file")
         }
         let limit = 1 << 20
         guard let handle = FileHandle(forReadingAtPath: target) else {
@@ -45,7 +45,7 @@ public struct SourceFile: Sendable, Equatable {
             throw .unreadable(path: path, reason: "cannot be read (\(error.localizedDescription))")
         }
         guard data.count <= limit else {
-            throw .unreadable(path: path, reason: "larger than 1 MiB; a plan is a short text file")
+            throw .unreadable(path: path, reason: "larger than 1 MiB; plans, profiles and key files are short text files")
         }
         return SourceFile(url: url, displayName: url.relativePath, bytes: data)
     }
