@@ -56,6 +56,17 @@ struct KeyTests {
         }
     }
 
+    /// The same verdicts as python-tuf's `datetime.strptime` (checked with the .venv's python 3.11).
+    @Test("impossible calendar dates and times are refused; real leap days are kept", arguments: [
+        ("2030-02-31T00:00:00Z", false), ("2030-04-31T00:00:00Z", false), ("2030-02-29T00:00:00Z", false),
+        ("2100-02-29T00:00:00Z", false), ("2030-01-01T00:00:60Z", false), ("2030-01-01T24:00:00Z", false),
+        ("2030-01-01T00:60:00Z", false), ("2028-02-29T00:00:00Z", true), ("2000-02-29T00:00:00Z", true),
+        ("2030-12-31T23:59:59Z", true), ("2030-01-31T00:00:00Z", true),
+    ])
+    func calendarDates(_ text: String, _ valid: Bool) {
+        #expect((MetadataTime(text) != nil) == valid, "\(text)")
+    }
+
     @Test("issued Notary root certificates are what notary trusts, and only for their GUN")
     func notaryCertificate() throws {
         let signer = try SoftwareSigner(generating: .ecdsaP256)
