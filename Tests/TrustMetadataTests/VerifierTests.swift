@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import TestSupport
@@ -115,6 +116,35 @@ struct VerifierTests {
                 #expect(findings.isEmpty, "\(findings)")
             }
         }
+    }
+
+    /// notary's ECDSAVerifier hashes with SHA-256 on every curve; TUF (securesystemslib) uses
+    /// SHA-384 on P-384. The same P-384 key must be checked differently in each dialect.
+    @Test("Notary ECDSA P-384 signatures are over SHA-256, as notary checks them; TUF P-384 stays SHA-384")
+    func notaryP384HashesWithSHA256() throws {
+        let key = P384.Signing.PrivateKey()
+        let material = try PublicKeyMaterial(spki: Array(key.publicKey.derRepresentation))
+        let message = Array("{\"signed\":1}".utf8)
+        let overSHA256 = Array(try key.signature(for: SHA256.hash(data: message)).rawRepresentation)
+        let overSHA384 = Array(try key.signature(for: SHA384.hash(data: message)).rawRepresentation)
+        func notary(_ raw: [UInt8]) -> String? {
+            SignatureCounter.problem(with: MetadataSignature(keyID: "k", value: Data(raw).base64EncodedString(), method: "ecdsa"),
+                                     material: material, message: message, dialect: .notary)
+        }
+        #expect(notary(overSHA256) == nil)
+        #expect(notary(overSHA384) == "signature does not verify")
+        func tuf(_ raw: [UInt8]) throws -> String? {
+            let der = try P384.Signing.ECDSASignature(rawRepresentation: raw).derRepresentation
+            return SignatureCounter.problem(with: MetadataSignature(keyID: "k", value: ByteEncoding.hex(der)),
+                                            material: material, message: message, dialect: .tuf)
+        }
+        #expect(try tuf(overSHA384) == nil)
+        #expect(try tuf(overSHA256) == "signature does not verify")
+        // The method is the one SignatureMaker writes.
+        let p256 = try SoftwareSigner(generating: .ecdsaP256)
+        let made = try SignatureMaker.signature(over: message, with: p256, keyID: "k", dialect: .notary)
+        #expect(made.method == "ecdsa")
+        #expect(SignatureCounter.problem(with: made, material: p256.publicKey, message: message, dialect: .notary) == nil)
     }
 
     @Test("a root chain of 1,000 versions verifies in one linear pass")
