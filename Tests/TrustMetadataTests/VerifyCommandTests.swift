@@ -55,6 +55,33 @@ struct VerifyCommandTests {
         #expect(findings.contains { $0.objectValue?["check"] == "version" && $0.objectValue?["role"] == "root" })
     }
 
+    /// A FIFO blocks a plain open or read forever and /dev/zero never ends. `timeout` only
+    /// guards the suite against a hang (it would turn one into exit 124, a failure here);
+    /// nothing is asserted about speed.
+    @Test("a FIFO or a device is refused with exit 2, as a file, in a directory and as --trusted-root")
+    func nonRegularFiles() throws {
+        let scratch = try TemporaryDirectory("fifo")
+        defer { scratch.remove() }
+        let fifo = scratch.path("pipe.json")
+        try #require(mkfifo(fifo, 0o600) == 0)
+        try FileManager.default.createDirectory(atPath: scratch.path("repo"), withIntermediateDirectories: true)
+        try #require(mkfifo(scratch.path("repo/1.root.json"), 0o600) == 0)
+        let good = TestPaths.path("fixtures/tuf/python-tuf")
+        let cases: [(arguments: [String], culprit: String, kind: String)] = [
+            (["/dev/zero"], "/dev/zero", "a character device"),
+            ([fifo], fifo, "a FIFO"),
+            ([scratch.path("repo")], scratch.path("repo/1.root.json"), "a FIFO"),
+            ([good, "--trusted-root", fifo], fifo, "a FIFO"),
+            ([good, "--trusted-root", "/dev/zero"], "/dev/zero", "a character device"),
+        ]
+        for (arguments, culprit, kind) in cases {
+            let result = try ProcessRunner.run(try ProcessRunner.which("timeout"),
+                                               ["60", try TestPaths.keyceremony, "verify"] + arguments + ["--at", at])
+            #expect(result.status == 2, "\(arguments): \(result.output)")
+            #expect(result.stderr.contains("\(culprit): not a regular file (\(kind))"), "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test("hostile input never crashes the command", arguments: [
         "", "{", "[]", "null", String(repeating: "[", count: 50_000), #"{"signed":[],"signatures":{}}"#,
         #"{"signed":{"_type":"root","version":1e400,"expires":"x","keys":{},"roles":{}},"signatures":[]}"#,
