@@ -55,7 +55,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "TestSupport"]),
-        .testTarget(name: "TrustMetadataTests", dependencies: ["TrustMetadata", "PKCS11", "TestSupport"]),
+        .testTarget(name: "TrustMetadataTests", dependencies: ["TrustMetadata", "PKCS11", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "CeremonyTests", dependencies: ["Ceremony", "TestSupport"]),
         // Runs the built `keyceremony` executable as a process, each test with its own SoftHSM2.
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Ceremony", "TrustMetadata", .product(name: "Crypto", package: "swift-crypto")]),

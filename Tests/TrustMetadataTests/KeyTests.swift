@@ -21,6 +21,36 @@ struct KeyTests {
         #expect(throws: MetadataError.self) { try MetadataKey.importKey(tufJSON, dialect: .notary) }
     }
 
+    /// securesystemslib dispatches on keytype and scheme together and then checks the material's
+    /// type and curve; a key whose three parts disagree cannot verify anything there.
+    @Test("a TUF key is refused unless keytype, scheme and material agree", arguments: [
+        ("ecdsa", "rsassa-pss-sha256", PublicKeyAlgorithm.rsa),
+        ("rsa", "ecdsa-sha2-nistp256", .ecdsaP256),
+        ("ed25519", "ecdsa-sha2-nistp256", .ecdsaP256),
+        ("ecdsa", "ecdsa-sha2-nistp256", .ecdsaP384),
+        ("ecdsa-sha2-nistp384", "ecdsa-sha2-nistp256", .ecdsaP256),
+        ("ecdsa", "ed25519", .ed25519),
+    ])
+    func tufKeyTypeMismatch(_ keyType: String, _ scheme: String, _ algorithm: PublicKeyAlgorithm) throws {
+        let material = try SoftwareSigner(generating: algorithm).publicKey
+        let value = algorithm == .ed25519 ? ByteEncoding.hex(material.ed25519Raw ?? []) : material.pem
+        let key = MetadataKey(json: ["keytype": .string(keyType), "scheme": .string(scheme), "keyval": ["public": .string(value)]])
+        #expect(throws: KeyError.self) { try key.material(dialect: .tuf) }
+    }
+
+    @Test("the keytype/scheme pairs securesystemslib accepts, including the deprecated ECDSA keytypes", arguments: [
+        ("ecdsa", "ecdsa-sha2-nistp256", PublicKeyAlgorithm.ecdsaP256),
+        ("ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256", .ecdsaP256),
+        ("ecdsa", "ecdsa-sha2-nistp384", .ecdsaP384),
+        ("ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384", .ecdsaP384),
+        ("rsa", "rsassa-pss-sha256", .rsa),
+    ])
+    func tufKeyTypeMatch(_ keyType: String, _ scheme: String, _ algorithm: PublicKeyAlgorithm) throws {
+        let material = try SoftwareSigner(generating: algorithm).publicKey
+        let key = MetadataKey(json: ["keytype": .string(keyType), "scheme": .string(scheme), "keyval": ["public": .string(material.pem)]])
+        #expect(try key.material(dialect: .tuf) == material)
+    }
+
     @Test("key IDs hash the whole key object as python-tuf does")
     func keyIDs() throws {
         // A key from python-tuf's fixture: its listed ID must be our computed ID.
@@ -54,6 +84,17 @@ struct KeyTests {
         } else {
             #expect(MetadataTime(text) == nil)
         }
+    }
+
+    /// The same verdicts as python-tuf's `datetime.strptime` (checked with the .venv's python 3.11).
+    @Test("impossible calendar dates and times are refused; real leap days are kept", arguments: [
+        ("2030-02-31T00:00:00Z", false), ("2030-04-31T00:00:00Z", false), ("2030-02-29T00:00:00Z", false),
+        ("2100-02-29T00:00:00Z", false), ("2030-01-01T00:00:60Z", false), ("2030-01-01T24:00:00Z", false),
+        ("2030-01-01T00:60:00Z", false), ("2028-02-29T00:00:00Z", true), ("2000-02-29T00:00:00Z", true),
+        ("2030-12-31T23:59:59Z", true), ("2030-01-31T00:00:00Z", true),
+    ])
+    func calendarDates(_ text: String, _ valid: Bool) {
+        #expect((MetadataTime(text) != nil) == valid, "\(text)")
     }
 
     @Test("issued Notary root certificates are what notary trusts, and only for their GUN")

@@ -1,8 +1,9 @@
+import Crypto
 import Foundation
 import PKCS11
 import Testing
 import TestSupport
-import TrustMetadata
+@testable import TrustMetadata
 
 /// This project's TUF metadata against python-tuf 7.0.1, in both directions.
 @Suite("python-tuf 7.0.1 interop")
@@ -96,6 +97,66 @@ struct PythonTUFInteropTests {
             #expect(try PythonTUF.walk(path).root_version == 1, "\(tampering)")
             #expect(!(try verify(path)).passed, "\(tampering) passed our verifier")
         }
+    }
+
+    @Test("delegated targets: we flag exactly the ones python-tuf's Updater will not find through their role")
+    func delegatedPaths() throws {
+        let directory = try TemporaryDirectory("tuf-delegations")
+        defer { directory.remove() }
+        let make = try PythonTUF.run(["make-delegations", directory.path])
+        try #require(make.status == 0, "\(make.output)")
+        let expected = try JSONDecoder().decode([String: String].self,
+                                                from: Data(contentsOf: URL(fileURLWithPath: directory.path("expected.json"))))
+        let report = try verify(directory.path)
+        var refused = 0
+        for (target, role) in expected.sorted(by: { $0.key < $1.key }) {
+            let found = try PythonTUF.walk(directory.path, target: target)
+            try #require(found.ok, "\(found)")
+            let flagged = report.findings.filter {
+                $0.severity == .error && $0.check == .delegation && $0.role == role && $0.detail.hasPrefix("target \(target) ")
+            }
+            #expect(flagged.isEmpty == (found.target_found == true), "\(target) in \(role): python-tuf found it: \(found.target_found ?? false); ours: \(flagged)")
+            if found.target_found != true { refused += 1 }
+        }
+        // The repository has in- and out-of-path targets, hash-prefix ones and one cut off by `terminating`.
+        #expect(refused == 5)
+        #expect(!report.passed)
+    }
+
+    @Test("path patterns and hash prefixes match as python-tuf's DelegatedRole.is_delegated_path")
+    func pathPatterns() throws {
+        let patterns = ["*", "files/*", "*/*", "files/*.txt", "f?les/*", "[a-c]*/x", "[!a-c]*/x", "[]]x", "[!]]x", "[a-]x",
+                        "[-a]x", "[z-a]x", "[!z-a]x", "[a-c-e]x", "[", "a[b", "[!]", "x/**/y", "**", "files/", "", "\\*",
+                        "fi*es/*.t?t", "*.tar.gz", "[0-9][0-9]/*", "[^a]x", "é/*"]
+        let paths = ["files/a.txt", "files/sub/a.txt", "a/x", "d/x", "]x", "bx", "-x", "cx", "ex", "[", "a[b", "ab", "x/a/y",
+                     "x/y", "files/", "", "\\a", "\\*", "fines/a.tot", "pkg.tar.gz", "12/a", "^x", "é/a", "e\u{301}/a",
+                     "A/x", "files", "/files/a.txt"]
+        var cases: [(String, [String]?, [String]?)] = []
+        for pattern in patterns { for path in paths { cases.append((path, [pattern], nil)) } }
+        for path in paths {
+            let hash = ByteEncoding.hex(SHA256.hash(data: Array(path.utf8)))
+            cases.append((path, nil, [String(hash.prefix(3))]))
+            cases.append((path, nil, [String(hash.prefix(3)).uppercased(), "ffff"]))
+            cases.append((path, nil, []))
+        }
+        let input = cases.map { path, paths, prefixes -> JSONValue in
+            .array([.string(path), paths.map { .array($0.map(JSONValue.string)) } ?? .null,
+                    prefixes.map { .array($0.map(JSONValue.string)) } ?? .null])
+        }
+        let result = try ProcessRunner.run(try TestPaths.python, [PythonTUF.script, "match"],
+                                           stdin: PrettyJSONEncoder.encode(.array(input)))
+        try #require(result.status == 0, "\(result.output)")
+        let verdicts = try JSONDecoder().decode([Bool].self, from: Data(result.stdout.utf8))
+        try #require(verdicts.count == cases.count)
+        var disagreements: [String] = []
+        for ((path, paths, prefixes), theirs) in zip(cases, verdicts) {
+            let role = DelegatedRole(name: "r", keyIDs: [], threshold: 1, terminating: false, paths: paths, pathHashPrefixes: prefixes)
+            if role.delegates(path, dialect: .tuf) != theirs {
+                disagreements.append("\(path) vs \(paths ?? prefixes ?? []): python-tuf \(theirs)")
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements)")
+        #expect(verdicts.contains(true) && verdicts.contains(false))
     }
 
     @Test("root rotation scenarios written by python-tuf: our verdict and the version reached match its Updater's")

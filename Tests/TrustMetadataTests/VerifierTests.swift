@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import TestSupport
@@ -117,6 +118,35 @@ struct VerifierTests {
         }
     }
 
+    /// notary's ECDSAVerifier hashes with SHA-256 on every curve; TUF (securesystemslib) uses
+    /// SHA-384 on P-384. The same P-384 key must be checked differently in each dialect.
+    @Test("Notary ECDSA P-384 signatures are over SHA-256, as notary checks them; TUF P-384 stays SHA-384")
+    func notaryP384HashesWithSHA256() throws {
+        let key = P384.Signing.PrivateKey()
+        let material = try PublicKeyMaterial(spki: Array(key.publicKey.derRepresentation))
+        let message = Array("{\"signed\":1}".utf8)
+        let overSHA256 = Array(try key.signature(for: SHA256.hash(data: message)).rawRepresentation)
+        let overSHA384 = Array(try key.signature(for: SHA384.hash(data: message)).rawRepresentation)
+        func notary(_ raw: [UInt8]) -> String? {
+            SignatureCounter.problem(with: MetadataSignature(keyID: "k", value: Data(raw).base64EncodedString(), method: "ecdsa"),
+                                     material: material, message: message, dialect: .notary)
+        }
+        #expect(notary(overSHA256) == nil)
+        #expect(notary(overSHA384) == "signature does not verify")
+        func tuf(_ raw: [UInt8]) throws -> String? {
+            let der = try P384.Signing.ECDSASignature(rawRepresentation: raw).derRepresentation
+            return SignatureCounter.problem(with: MetadataSignature(keyID: "k", value: ByteEncoding.hex(der)),
+                                            material: material, message: message, dialect: .tuf)
+        }
+        #expect(try tuf(overSHA384) == nil)
+        #expect(try tuf(overSHA256) == "signature does not verify")
+        // The method is the one SignatureMaker writes.
+        let p256 = try SoftwareSigner(generating: .ecdsaP256)
+        let made = try SignatureMaker.signature(over: message, with: p256, keyID: "k", dialect: .notary)
+        #expect(made.method == "ecdsa")
+        #expect(SignatureCounter.problem(with: made, material: p256.publicKey, message: message, dialect: .notary) == nil)
+    }
+
     @Test("a root chain of 1,000 versions verifies in one linear pass")
     func longChain() throws {
         let signers = try (0..<2).map { _ in try SoftwareSigner(generating: .ed25519) }
@@ -211,6 +241,79 @@ struct VerifierTests {
         var dotDot = notary
         dotDot.name = "targets/../x"
         #expect(check([dotDot], dialect: .notary).contains { $0.contains("..") })
+    }
+
+    /// Targets metadata in `dialect` listing `paths`, delegating `delegations` to `delegate`, signed by `signer`.
+    private static func targetsFile(_ dialect: Dialect, name: String, listing paths: [String], delegating delegations: [DelegatedRole] = [],
+                                    to delegate: SoftwareSigner? = nil, signer: SoftwareSigner) throws -> MetadataFile {
+        var keys: [String: MetadataKey] = [:]
+        if let delegate { keys[MetadataKey.make(delegate.publicKey, dialect: dialect).keyID] = .make(delegate.publicKey, dialect: dialect) }
+        var targets = TargetsMetadata(dialect: dialect, version: 1, expires: TestTimes.expires,
+                                      delegations: Delegations(keys: keys, roles: delegations))
+        for path in paths { targets.targets[path] = TUFTestRepository.targetEntry(Array(path.utf8)) }
+        if dialect == .notary {
+            // Notary hashes are base64.
+            for path in paths { targets.targets[path] = ["length": 1, "hashes": ["sha256": .string(Data(SHA256.hash(data: Array(path.utf8))).base64EncodedString())]] }
+        }
+        var file = targets.signedMetadata()
+        try file.sign(all: [signer], dialect: dialect)
+        return MetadataFile(name: name, bytes: try file.fileBytes(dialect: dialect))
+    }
+
+    @Test("a delegated target outside its role's paths is an error: TUF narrows along the chain, Notary restricts prefixes", arguments: [Dialect.tuf, .notary])
+    func delegatedTargetPaths(_ dialect: Dialect) throws {
+        let top = try SoftwareSigner(generating: .ecdsaP256)
+        let outer = try SoftwareSigner(generating: .ecdsaP256)
+        let inner = try SoftwareSigner(generating: .ecdsaP256)
+        func keyID(_ signer: SoftwareSigner) -> String { MetadataKey.make(signer.publicKey, dialect: dialect).keyID }
+        var root = RootMetadata(dialect: dialect, version: 1, expires: TestTimes.expires, keys: [:], roles: [:])
+        root.roles["targets"] = RoleKeys(keyIDs: [root.addKey(.make(top.publicKey, dialect: dialect))], threshold: 1)
+        let outerName = dialect == .tuf ? "outer" : "targets/outer"
+        let innerName = dialect == .tuf ? "inner" : "targets/outer/inner"
+        // outer may sign for a/…; inner is delegated more than outer has, which only counts within a/.
+        let outerPaths = dialect == .tuf ? ["a/*", "a/*/*"] : ["a/"]
+        let innerPaths = dialect == .tuf ? ["*/x/*", "b/*"] : ["a/x/", "b/"]
+        let terminating: Bool? = dialect == .tuf ? false : nil
+        let targets = try Self.targetsFile(dialect, name: "targets.json", listing: ["anything/at/all"],
+            delegating: [DelegatedRole(name: outerName, keyIDs: [keyID(outer)], threshold: 1, terminating: terminating, paths: outerPaths)],
+            to: outer, signer: top)
+        let outerFile = try Self.targetsFile(dialect, name: "outer.json", listing: ["a/1", "b/1"],
+            delegating: [DelegatedRole(name: innerName, keyIDs: [keyID(inner)], threshold: 1, terminating: terminating, paths: innerPaths)],
+            to: inner, signer: outer)
+        let innerFile = try Self.targetsFile(dialect, name: "inner.json", listing: ["a/x/1", "b/2", "a/y/1"], signer: inner)
+        let findings = TargetsVerifier(options: VerificationOptions(dialect: dialect, at: Self.at))
+            .verify(targets, root: root, delegated: [outerName: outerFile, innerName: innerFile])
+        let flagged = Set(errors(findings).filter { $0.check == .delegation }.map { "\($0.role ?? "") \($0.detail.split(separator: " ")[1])" })
+        #expect(flagged == ["\(outerName) b/1", "\(innerName) b/2", "\(innerName) a/y/1"], "\(findings)")
+        #expect(errors(findings).count == 3, "\(findings)")
+    }
+
+    @Test("a target cut off by an earlier terminating delegation is an error; without terminating it is reachable")
+    func terminatingCutsOff() throws {
+        let top = try SoftwareSigner(generating: .ed25519)
+        let first = try SoftwareSigner(generating: .ed25519)
+        let second = try SoftwareSigner(generating: .ed25519)
+        var root = RootMetadata(dialect: .tuf, version: 1, expires: TestTimes.expires, keys: [:], roles: [:])
+        root.roles["targets"] = RoleKeys(keyIDs: [root.addKey(.tuf(top.publicKey))], threshold: 1)
+        for terminating in [true, false] {
+            var targets = TargetsMetadata(dialect: .tuf, version: 1, expires: TestTimes.expires, delegations: Delegations(
+                keys: [MetadataKey.tuf(first.publicKey).keyID: .tuf(first.publicKey), MetadataKey.tuf(second.publicKey).keyID: .tuf(second.publicKey)],
+                roles: [DelegatedRole(name: "first", keyIDs: [MetadataKey.tuf(first.publicKey).keyID], threshold: 1, terminating: terminating, paths: ["a/*"]),
+                        DelegatedRole(name: "second", keyIDs: [MetadataKey.tuf(second.publicKey).keyID], threshold: 1, terminating: false, paths: ["*/*"])]))
+            targets.targets["top"] = TUFTestRepository.targetEntry([1])
+            var file = targets.signedMetadata()
+            try file.sign(all: [top], dialect: .tuf)
+            let firstFile = try Self.targetsFile(.tuf, name: "first.json", listing: ["a/1"], signer: first)
+            let secondFile = try Self.targetsFile(.tuf, name: "second.json", listing: ["a/2", "b/2"], signer: second)
+            let findings = TargetsVerifier(options: VerificationOptions(dialect: .tuf, at: Self.at))
+                .verify(MetadataFile(name: "targets.json", bytes: try file.fileBytes(dialect: .tuf)), root: root,
+                        delegated: ["first": firstFile, "second": secondFile])
+            if terminating {
+                #expect(errors(findings).map(\.detail) == ["target a/2 is never reached in second: python-tuf's search for it stops at a terminating delegation (or after 32 roles) first"], "\(findings)")
+            } else {
+                #expect(errors(findings).isEmpty, "\(findings)")
+            }
+        }
     }
 
     @Test("Notary targets without delegations are refused, as notary-server's re-encoding would break clients")

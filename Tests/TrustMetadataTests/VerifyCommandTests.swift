@@ -45,6 +45,34 @@ struct VerifyCommandTests {
         #expect(skip.stdout.contains("[version]"))
     }
 
+    /// A client that trusts version N ignores N and older, so a file that does not move
+    /// forward from the trusted root cannot be reported as verified.
+    @Test("with --trusted-root, a different root of the same version is a fork and an older one a rollback")
+    func trustedRootForkAndRollback() throws {
+        let directory = TestPaths.path("fixtures/tuf/python-tuf")
+        let trusted = "\(directory)/2.root.json"
+        let same = try verify(["\(directory)/2.root.json", "--trusted-root", trusted, "--at", at])
+        #expect(same.status == 0, "\(same.output)")
+        let newer = try verify(["\(directory)/3.root.json", "--trusted-root", trusted, "--at", at])
+        #expect(newer.status == 0, "\(newer.output)")
+        // The same version 2 with one changed byte in `signed`.
+        let fork = try verify(["\(directory)/tampered/changed-byte/2.root.json", "--trusted-root", trusted, "--at", at])
+        #expect(fork.status == 1, "\(fork.output)")
+        #expect(fork.stdout.contains("[version] fork: version 2 differs"), "\(fork.stdout)")
+        let rollback = try verify(["\(directory)/1.root.json", "--trusted-root", trusted, "--at", at])
+        #expect(rollback.status == 1, "\(rollback.output)")
+        #expect(rollback.stdout.contains("[version] rollback: version 1 is older"), "\(rollback.stdout)")
+        // A directory whose newest root is older than the trusted one is a rollback too.
+        let scratch = try TemporaryDirectory("rollback")
+        defer { scratch.remove() }
+        for name in ["1.root.json", "2.root.json"] {
+            try scratch.write(Array(try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(name)"))), to: name)
+        }
+        let behind = try verify([scratch.path, "--trusted-root", "\(directory)/3.root.json", "--at", at])
+        #expect(behind.status == 1, "\(behind.output)")
+        #expect(behind.stdout.contains("rollback: version 2 is older"), "\(behind.stdout)")
+    }
+
     @Test("--json prints machine-readable findings")
     func json() throws {
         let result = try verify([TestPaths.path("fixtures/tuf/python-tuf/tampered/version-skip"), "--json", "--at", at])
@@ -53,6 +81,33 @@ struct VerifyCommandTests {
         #expect(value.objectValue?["passed"] == .bool(false))
         let findings = value.objectValue?["findings"]?.arrayValue ?? []
         #expect(findings.contains { $0.objectValue?["check"] == "version" && $0.objectValue?["role"] == "root" })
+    }
+
+    /// A FIFO blocks a plain open or read forever and /dev/zero never ends. `timeout` only
+    /// guards the suite against a hang (it would turn one into exit 124, a failure here);
+    /// nothing is asserted about speed.
+    @Test("a FIFO or a device is refused with exit 2, as a file, in a directory and as --trusted-root")
+    func nonRegularFiles() throws {
+        let scratch = try TemporaryDirectory("fifo")
+        defer { scratch.remove() }
+        let fifo = scratch.path("pipe.json")
+        try #require(mkfifo(fifo, 0o600) == 0)
+        try FileManager.default.createDirectory(atPath: scratch.path("repo"), withIntermediateDirectories: true)
+        try #require(mkfifo(scratch.path("repo/1.root.json"), 0o600) == 0)
+        let good = TestPaths.path("fixtures/tuf/python-tuf")
+        let cases: [(arguments: [String], culprit: String, kind: String)] = [
+            (["/dev/zero"], "/dev/zero", "a character device"),
+            ([fifo], fifo, "a FIFO"),
+            ([scratch.path("repo")], scratch.path("repo/1.root.json"), "a FIFO"),
+            ([good, "--trusted-root", fifo], fifo, "a FIFO"),
+            ([good, "--trusted-root", "/dev/zero"], "/dev/zero", "a character device"),
+        ]
+        for (arguments, culprit, kind) in cases {
+            let result = try ProcessRunner.run(try ProcessRunner.which("timeout"),
+                                               ["60", try TestPaths.keyceremony, "verify"] + arguments + ["--at", at])
+            #expect(result.status == 2, "\(arguments): \(result.output)")
+            #expect(result.stderr.contains("\(culprit): not a regular file (\(kind))"), "\(arguments): \(result.stderr)")
+        }
     }
 
     @Test("hostile input never crashes the command", arguments: [

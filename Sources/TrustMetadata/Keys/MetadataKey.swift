@@ -93,27 +93,18 @@ public struct MetadataKey: Hashable, Sendable {
         switch dialect {
         case .tuf:
             guard let scheme else { throw KeyError("TUF key lacks scheme") }
+            guard let expected = Self.tufAlgorithm(keyType: keyType, scheme: scheme) else {
+                throw KeyError("keytype \(keyType) with scheme \(scheme) is not supported")
+            }
             let material: PublicKeyMaterial
-            switch keyType {
-            case "ed25519":
+            if expected == .ed25519 {
                 guard let raw = ByteEncoding.decodeHex(publicValue) else { throw KeyError("ed25519 public value is not hex") }
                 material = try PublicKeyMaterial(ed25519Raw: raw)
-            case "ecdsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "rsa":
+            } else {
                 material = try PublicKeyMaterial(pem: publicValue)
-            default:
-                throw KeyError("keytype \(keyType) is not supported")
             }
-            let expected: PublicKeyAlgorithm?
-            switch scheme {
-            case "ecdsa-sha2-nistp256": expected = .ecdsaP256
-            case "ecdsa-sha2-nistp384": expected = .ecdsaP384
-            case "ed25519": expected = .ed25519
-            case "rsassa-pss-sha256": expected = .rsa
-            default: expected = nil
-            }
-            guard let expected else { throw KeyError("scheme \(scheme) is not supported") }
             guard expected == material.algorithm else {
-                throw KeyError("scheme \(scheme) does not match a \(material.algorithm.rawValue) key")
+                throw KeyError("keytype \(keyType) with scheme \(scheme) does not match a \(material.algorithm.rawValue) key")
             }
             return material
         case .notary:
@@ -138,6 +129,23 @@ public struct MetadataKey: Hashable, Sendable {
             default:
                 throw KeyError("keytype \(keyType) is not supported")
             }
+        }
+    }
+
+    /// The one algorithm a TUF `keytype`/`scheme` pair may carry, or `nil` if the pair is not supported.
+    ///
+    /// securesystemslib dispatches on both fields together and then insists the key
+    /// material is of that type and curve, so a key is refused unless all three agree;
+    /// checking only the scheme would accept keys python-tuf cannot use. The legacy
+    /// keytypes `ecdsa-sha2-nistp256`/`-nistp384` are still accepted there (deprecated),
+    /// but only with the scheme of the same name.
+    static func tufAlgorithm(keyType: String, scheme: String) -> PublicKeyAlgorithm? {
+        switch (keyType, scheme) {
+        case ("ecdsa", "ecdsa-sha2-nistp256"), ("ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256"): return .ecdsaP256
+        case ("ecdsa", "ecdsa-sha2-nistp384"), ("ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384"): return .ecdsaP384
+        case ("ed25519", "ed25519"): return .ed25519
+        case ("rsa", "rsassa-pss-sha256"): return .rsa
+        default: return nil
         }
     }
 }

@@ -1,3 +1,5 @@
+import Crypto
+
 /// One delegation from a targets role to another role.
 public struct DelegatedRole: Hashable, Sendable {
     public var name: String
@@ -46,4 +48,28 @@ public struct DelegatedRole: Hashable, Sendable {
 
     /// The role as ``RoleKeys`` for signature counting.
     public var roleKeys: RoleKeys { RoleKeys(keyIDs: keyIDs, threshold: threshold) }
+
+    /// Whether this delegation lets its role sign for `targetPath`, as the dialect's client decides.
+    ///
+    /// - TUF (python-tuf's `is_delegated_path`): when `path_hash_prefixes` is set, the
+    ///   lower-case hex SHA-256 of the path's UTF-8 must start with one of them (case
+    ///   matters); otherwise a ``PathPattern`` in `paths` must match. Neither set: nothing.
+    /// - Notary (`DelegationRole.CheckPaths`): `paths` are plain string prefixes, so `""`
+    ///   delegates every path.
+    ///
+    /// A client never takes a target from a role outside these paths, so a target listed
+    /// there is dead weight at best and an attempted overreach at worst.
+    public func delegates(_ targetPath: String, dialect: Dialect) -> Bool {
+        switch dialect {
+        case .tuf:
+            if let pathHashPrefixes {
+                let hash = ByteEncoding.hex(SHA256.hash(data: Array(targetPath.utf8)))
+                return pathHashPrefixes.contains { hash.utf8.starts(with: $0.utf8) }
+            }
+            return (paths ?? []).contains { PathPattern.matches(targetPath, pattern: $0) }
+        case .notary:
+            // Byte prefixes as Go's strings.HasPrefix, not Swift's Unicode-equivalent hasPrefix.
+            return (paths ?? []).contains { targetPath.utf8.starts(with: $0.utf8) }
+        }
+    }
 }

@@ -27,7 +27,8 @@ public struct MetadataTime: Hashable, Sendable, Comparable, CustomStringConverti
         guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58,
               let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
               let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+              (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day),
+              hour < 24, minute < 60, second < 60
         else { return nil }
         var i = 19
         var nanos: Int64 = 0
@@ -101,6 +102,21 @@ public struct MetadataTime: Hashable, Sendable, Comparable, CustomStringConverti
     public func isExpired(at date: Date) -> Bool {
         let seconds = date.timeIntervalSince1970
         return Double(secondsSinceEpoch) + Double(nanoseconds) / 1e9 <= seconds
+    }
+
+    /// The length of a month in the proleptic Gregorian calendar.
+    ///
+    /// Days past the end of a month are refused rather than rolled over: python-tuf's
+    /// `datetime.strptime` and notary's Go `time.Parse` both reject them, and a date that
+    /// silently became another one would move an expiry.
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2:
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            return leap ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     // Howard Hinnant's civil calendar algorithms, valid far beyond metadata lifetimes.

@@ -29,15 +29,11 @@ public enum SignatureMaker {
             }
             return MetadataSignature(keyID: keyID, value: ByteEncoding.hex(encoded))
         case .notary:
-            let method: String
-            switch material.algorithm {
-            case .ecdsaP256: method = "ecdsa"
-            case .ed25519: method = "eddsa"
-            case .rsa: method = "rsapss"
-            case .ecdsaP384:
+            if material.algorithm == .ecdsaP384 {
                 // notary 0.7 hashes every ECDSA signature with SHA-256; the token hashes P-384 with SHA-384.
                 throw .signingFailed("Notary signatures with P-384 keys are not interoperable; use P-256")
             }
+            let method = NotarySignatureMethod(material.algorithm).rawValue
             return MetadataSignature(keyID: keyID, value: ByteEncoding.base64(raw), method: method)
         }
     }

@@ -44,6 +44,7 @@ public struct RootVerifier: Sendable {
             }
             checkRoot(root, file: file, findings: &findings)
             current = (file, root)
+            checkAgainstTrusted(parsed, trusted: root, trustedFile: file.name, findings: &findings)
             parsed.removeAll { $0.1.version <= root.version }
         } else if let first = parsed.first {
             checkRoot(first.1, file: first.0, findings: &findings)
@@ -71,6 +72,26 @@ public struct RootVerifier: Sendable {
         }
         checkExpiry(currentRoot.expires, role: "root", file: currentFile.name, findings: &findings)
         return ChainResult(newest: currentRoot, newestFile: currentFile.name, findings: findings)
+    }
+
+    /// Findings for roots given alongside a trusted root that do not move forward from it.
+    ///
+    /// A client that already trusts version N never looks at N or below again, so those
+    /// files would otherwise be skipped without a word, and `verify FILE --trusted-root T`
+    /// would pass for any FILE not newer than T. Another root with T's version but other
+    /// content is a fork, and when even the newest root given is older than T the input
+    /// is a rollback. Older roots next to newer ones are only history and pass, as does a
+    /// copy of T itself (same `signed` content).
+    private func checkAgainstTrusted(_ roots: [(ParsedFile, RootMetadata)], trusted: RootMetadata, trustedFile: String,
+                                     findings: inout [Finding]) {
+        for (file, root) in roots where root.version == trusted.version && root.signed != trusted.signed {
+            findings.append(Finding(file: file.name, role: "root", check: .version,
+                                    detail: "fork: version \(root.version) differs from the trusted root \(trustedFile) of the same version"))
+        }
+        if let newest = roots.last, newest.1.version < trusted.version {
+            findings.append(Finding(file: newest.0.name, role: "root", check: .version,
+                                    detail: "rollback: version \(newest.1.version) is older than the trusted root \(trustedFile) (version \(trusted.version)); a client that trusts it would never go back"))
+        }
     }
 
     /// Checks that `next` may replace `previous`: version, both thresholds, and structure.

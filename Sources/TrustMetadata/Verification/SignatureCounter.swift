@@ -37,16 +37,11 @@ enum SignatureCounter {
         case .tuf:
             return material.isValidDERSignature(bytes, for: message) ? nil : "signature does not verify"
         case .notary:
-            let expected: String
-            switch material.algorithm {
-            case .ecdsaP256, .ecdsaP384: expected = "ecdsa"
-            case .ed25519: expected = "eddsa"
-            case .rsa: expected = "rsapss"
+            let expected = NotarySignatureMethod(material.algorithm)
+            guard signature.method == expected.rawValue else {
+                return "signature method \(signature.method ?? "(none)") does not fit a \(material.algorithm.rawValue) key (expected \(expected.rawValue))"
             }
-            guard signature.method == expected else {
-                return "signature method \(signature.method ?? "(none)") does not fit a \(material.algorithm.rawValue) key (expected \(expected))"
-            }
-            return material.isValidRawSignature(bytes, for: message) ? nil : "signature does not verify"
+            return NotarySignatureMethod.isValid(bytes, for: message, by: material) ? nil : "signature does not verify"
         }
     }
 }

@@ -35,11 +35,13 @@ public struct TargetsVerifier: Sendable {
         check(targets, role: "targets", file: parsed.name, findings: &findings)
 
         // Breadth-first over delegations; each role is verified once.
-        var queue: [(TargetsMetadata, String, Int)] = [(targets, "targets", 0)]
+        var queue: [(TargetsMetadata, String, Int, DelegationScope)] = [(targets, "targets", 0, DelegationScope(dialect: root.dialect))]
         var visited: Set<String> = ["targets"]
+        var loaded: [String: TargetsMetadata] = ["targets": targets]
+        var scoped: [(role: String, file: String, targets: TargetsMetadata, scope: DelegationScope)] = []
         var next = 0
         while next < queue.count {
-            let (delegator, delegatorName, depth) = queue[next]
+            let (delegator, delegatorName, depth, delegatorScope) = queue[next]
             next += 1
             guard let delegations = delegator.delegations, let roles = delegations.roles,
                   depth < Self.maximumDelegationDepth else { continue }
@@ -57,10 +59,38 @@ public struct TargetsVerifier: Sendable {
                 checkSignatures(roleParsed, role: role.name, roleKeys: role.roleKeys, ring: delegationRing,
                                 dialect: root.dialect, findings: &findings)
                 check(roleTargets, role: role.name, file: roleParsed.name, findings: &findings)
-                queue.append((roleTargets, role.name, depth + 1))
+                let scope = delegatorScope.narrowed(by: role)
+                loaded[role.name] = roleTargets
+                scoped.append((role.name, roleParsed.name, roleTargets, scope))
+                queue.append((roleTargets, role.name, depth + 1, scope))
             }
         }
+        checkPaths(scoped, loaded: loaded, dialect: root.dialect, findings: &findings)
         return findings
+    }
+
+    /// Targets a client would never take from the delegated role that lists them: outside
+    /// the paths delegated to it, or (TUF) cut off by a terminating delegation before the
+    /// client's search reaches the role.
+    ///
+    /// python-tuf's search stops early only at a terminating delegation or after 32 roles,
+    /// so it is simulated only when one of those can happen; otherwise the paths decide.
+    private func checkPaths(_ scoped: [(role: String, file: String, targets: TargetsMetadata, scope: DelegationScope)],
+                            loaded: [String: TargetsMetadata], dialect: Dialect, findings: inout [Finding]) {
+        let delegationEntries = loaded.values.reduce(0) { $0 + ($1.delegations?.roles?.count ?? 0) }
+        let walkMatters = dialect == .tuf && (delegationEntries + 1 > DelegationWalk.maximumVisits
+            || loaded.values.contains { $0.delegations?.roles?.contains { $0.terminating == true } ?? false })
+        for (role, file, targets, scope) in scoped {
+            for member in targets.targets.members {
+                if !scope.contains(member.name) {
+                    findings.append(Finding(file: file, role: role, check: .delegation,
+                                            detail: "target \(member.name) is outside the paths delegated to \(role); clients never take it from this role"))
+                } else if walkMatters, !DelegationWalk.reaches(role, for: member.name, roles: loaded) {
+                    findings.append(Finding(file: file, role: role, check: .delegation,
+                                            detail: "target \(member.name) is never reached in \(role): python-tuf's search for it stops at a terminating delegation (or after \(DelegationWalk.maximumVisits) roles) first"))
+                }
+            }
+        }
     }
 
     private func readTargets(_ file: ParsedFile, role: String, dialect: Dialect, findings: inout [Finding]) -> TargetsMetadata? {

@@ -24,6 +24,13 @@ struct VerifyCommand: ParsableCommand {
         whose CN is the GUN (--gun, or the CN the certificates agree on) and that are
         valid at --at.
 
+        A delegated role's targets must lie within the paths (TUF: python-tuf's
+        per-segment globs, or path_hash_prefixes; Notary: prefixes) of every delegation
+        leading to it, and must not be cut off by an earlier terminating delegation.
+        With --trusted-root, a root of the trusted version but other content is a fork,
+        and a newest root older than the trusted one a rollback. Only regular files
+        are read.
+
         Exit status: 0 when everything verifies, 1 when there are findings (listed),
         2 for usage or I/O errors.
 
