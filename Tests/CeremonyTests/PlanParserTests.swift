@@ -236,7 +236,7 @@ struct PlanParserTests {
     @Test("a relative module path is refused")
     func relativeModule() {
         let yaml = replacing("module: softhsm", with: "module: lib/softhsm2.so", in: validTUFPlan)
-        #expect(errorLines(yaml) == ["plan.yaml:8:9: module 'lib/softhsm2.so' must be an absolute path to a PKCS#11 module or one of 'softhsm', 'p11-kit-proxy'"])
+        #expect(errorLines(yaml) == ["plan.yaml:8:9: module 'lib/softhsm2.so' must be an absolute path to a PKCS#11 module or one of 'softhsm', 'p11-kit-proxy', 'opensc'"])
     }
 
     @Test("both dialects need all three online keys: root metadata lists a key for every top-level role")

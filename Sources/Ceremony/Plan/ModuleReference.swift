@@ -13,6 +13,7 @@ public enum ModuleReference: Sendable, Hashable, CustomStringConvertible {
     public enum Alias: String, Sendable, Hashable, CaseIterable {
         case softhsm
         case p11KitProxy = "p11-kit-proxy"
+        case opensc
 
         /// Where distributions install the module, most likely first (the token layer's list).
         public var candidatePaths: [String] { ModuleAlias.candidates[rawValue] ?? [] }
