@@ -68,6 +68,10 @@ public final class RootGenerationCeremony {
         console.say(resolved.thresholdSummary)
         do {
             for step in resolved.steps {
+                if Interruption.requested {
+                    // Ctrl-C while the previous step worked: that step finished and is on record.
+                    throw CeremonyFailure(step: currentStep, reason: "interrupted (Ctrl-C or SIGTERM) after this step completed", interrupted: true)
+                }
                 currentStep = step
                 try output.transcript.append(.stepStart(.init(step)))
                 console.say(step.description)
@@ -77,14 +81,10 @@ public final class RootGenerationCeremony {
                 if step.action != .sealTranscript {
                     try output.transcript.append(.stepEnd(.init(step: step.number, outcome: .completed)))
                 }
-                if Interruption.requested {
-                    // Ctrl-C during a working step: that step finished and is on record; stop here.
-                    throw CeremonyFailure(step: step, reason: "interrupted (Ctrl-C or SIGTERM) after this step completed", interrupted: true)
-                }
             }
         } catch {
             let failure = describe(error)
-            if let failed = failOnce(output, message: failure.description, markStep: true) {
+            if let failed = failOnce(output, message: failure.description, markStep: !failure.interrupted) {
                 console.say("The ceremony stopped. What happened is recorded in \(failed.path)/transcript.jsonl")
             }
             throw failure
@@ -193,7 +193,7 @@ public final class RootGenerationCeremony {
         let planned = try required(entry(name), "key '\(name)' in the plan")
         let session = try required(sessions[name], "the session on the token of '\(name)'")
         let generate = { try session.generateKeyPair(planned.key.algorithm, policy: KeyPolicy(label: name)) }
-        let key = planned.key.algorithm.rawValue.hasPrefix("rsa")
+        let key = planned.key.algorithm.isSlowToGenerate
             ? try ProgressTicker.run("generating \(planned.key.algorithm.spokenName) key on the token", say: console.say, generate)
             : try generate()
         keys[name] = key

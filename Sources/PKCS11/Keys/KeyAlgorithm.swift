@@ -10,6 +10,9 @@ public enum KeyAlgorithm: String, Sendable, CaseIterable, Codable, CustomStringC
 
     public var description: String { rawValue }
 
+    /// RSA keys take seconds to minutes to generate on real tokens; callers show progress.
+    public var isSlowToGenerate: Bool { modulusBits != nil }
+
     /// DER of the curve OID, as `CKA_EC_PARAMS` carries it.
     var ecParameters: [UInt8]? {
         switch self {
