@@ -11,7 +11,7 @@ struct KeyCeremony: ParsableCommand {
             try command.run()
         } catch {
             let code = exitCode(for: error)
-            if code == .success || code.rawValue == 1 || code.rawValue == 2 { exit(withError: error) }
+            if code != .validationFailure { exit(withError: error) }
             // A usage error: print argument-parser's message and help hint, then exit 2.
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
             Foundation.exit(2)

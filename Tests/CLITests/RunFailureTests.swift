@@ -27,7 +27,8 @@ struct CeremonyRoom {
     }
 
     /// Writes a TUF root-generation plan; `tokenLines` gives each holder's token mapping.
-    func writePlan(_ name: String = "plan.yaml", tokens tokenLines: [String]? = nil, expires: String = "30d", extra: String = "") throws -> String {
+    func writePlan(_ name: String = "plan.yaml", tokens tokenLines: [String]? = nil, expires: String = "30d",
+                   algorithm: String = "ecdsa-p256", extra: String = "") throws -> String {
         let holders = [("Alice", "root-a"), ("Bob", "root-b"), ("Carol", "root-c")]
         var text = """
         version: 1
@@ -43,7 +44,7 @@ struct CeremonyRoom {
 
         """
         for (i, (holder, label)) in holders.enumerated() {
-            text += "    - name: \(label)\n      holder: \(holder)\n      token: \(tokenLines?[i] ?? "{ label: \(label) }")\n      algorithm: ecdsa-p256\n"
+            text += "    - name: \(label)\n      holder: \(holder)\n      token: \(tokenLines?[i] ?? "{ label: \(label) }")\n      algorithm: \(algorithm)\n"
         }
         text += "online_keys:\n  targets: keys/targets.pem\n  snapshot: keys/snapshot.pem\n  timestamp: keys/timestamp.pem\nwitnesses: [Wendy]\n" + extra
         let path = scratch.path("plans/\(name)")
@@ -268,5 +269,49 @@ struct RunFailureTests {
         let warned = try room.run([try room.writePlan("warn.yaml", expires: "6y"), "--out", out, "--pins", room.pinFile, "--rehearsal", "--yes"])
         #expect(warned.status == 0, "\(warned.output)")
         #expect(warned.output.contains("warning"), "\(warned.output)")
+    }
+
+    @Test("Ctrl-C while a token is generating a key: the key is recorded, the ceremony stops before the next step")
+    func interruptedDuringStep() throws {
+        // RSA keys take long enough to interrupt mid-step; if a fast machine finishes first, try again.
+        for attempt in 1...3 {
+            let room = try CeremonyRoom("run-ctrl-c-step")
+            defer { room.scratch.remove() }
+            let plan = try room.writePlan(algorithm: "rsa-4096")
+            let out = room.scratch.path("out-\(attempt)")
+            let log = room.scratch.url.appendingPathComponent("log-\(attempt)")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try TestPaths.keyceremony)
+            process.arguments = ["run", plan, "--out", out, "--rehearsal", "--yes", "--pins", room.pinFile]
+            process.environment = ProcessInfo.processInfo.environment.merging(["SOFTHSM2_CONF": "\(room.tokens)/softhsm2.conf"]) { $1 }
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            var text = ""
+            for _ in 0..<2000 {
+                guard process.isRunning, !text.contains("Step 3/") else { break }
+                usleep(5_000)
+                text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            }
+            process.interrupt()
+            process.waitUntilExit()
+            try handle.close()
+            text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if process.terminationStatus == 0 { continue }
+            #expect(process.terminationStatus == 130, "\(text)")
+            #expect(text.contains("interrupted (Ctrl-C or SIGTERM) after this step completed"), "\(text)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+            let failed = try room.failedTranscripts(of: out)
+            #expect(failed.count == 1)
+            let transcript = try String(contentsOfFile: failed.first ?? "", encoding: .utf8)
+            // The key the token was making when Ctrl-C came is on record, with its holder.
+            #expect(transcript.contains("\"event\":\"key-generated\""))
+            #expect(transcript.contains("\"holder\":\"Alice\""))
+            return
+        }
+        Issue.record("the ceremony finished three times before it could be interrupted")
     }
 }

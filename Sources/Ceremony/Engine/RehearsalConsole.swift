@@ -11,7 +11,7 @@ public final class RehearsalConsole: CeremonyConsole {
     let terminal = TerminalConsole()
     private let output: (String) -> Void
 
-    public init(pinFile path: String, assumeYes: Bool, output: @escaping (String) -> Void = { print($0) }) throws {
+    public init(pinFile path: String, assumeYes: Bool, output: @escaping (String) -> Void = { print($0); fflush(nil) }) throws {
         pins = try RehearsalPINFile.load(path)
         pinPath = path
         self.assumeYes = assumeYes

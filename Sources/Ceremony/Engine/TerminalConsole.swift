@@ -9,7 +9,7 @@ public final class TerminalConsole: CeremonyConsole {
 
     public func say(_ text: String) {
         print(text)
-
+        fflush(nil)  // each announced step reaches the screen, or a log, as it happens
     }
 
     /// Asks until the answer is yes or no: a typo must neither skip a step nor end the ceremony.

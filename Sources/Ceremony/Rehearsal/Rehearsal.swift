@@ -113,7 +113,7 @@ public struct Rehearsal {
     }
 
     /// Runs the prepared plan unattended into ``outputURL`` and verifies the result.
-    public func run(say: @escaping (String) -> Void = { print($0) }) throws -> (result: CeremonyResult, report: PathVerifier.Report, bundle: BundleCheckResult) {
+    public func run(say: @escaping (String) -> Void = { print($0); fflush(nil) }) throws -> (result: CeremonyResult, report: PathVerifier.Report, bundle: BundleCheckResult) {
         let plan = try Plan.load(contentsOf: planURL)
         let resolved = try ResolvedPlan.resolve(plan: plan, profile: nil)
         tokens.activate()
