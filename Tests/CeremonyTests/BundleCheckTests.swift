@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Ceremony
 
 @Suite("Checking a finished output directory")
 struct BundleCheckTests {
-    static func completed(in folder: TemporaryFolder) throws -> URL {
+    static func completed(in folder: TemporaryDirectory) throws -> URL {
         let destination = folder.url.appendingPathComponent("out")
         let output = try OutputDirectory(destination: destination, ceremony: OutputDirectoryTests.description)
         try OutputDirectoryTests.writeOutputs(output)
@@ -13,8 +14,8 @@ struct BundleCheckTests {
 
     @Test("a completed bundle checks clean and reports the rehearsal flag")
     func clean() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let result = BundleCheck.run(directory: try Self.completed(in: folder))
         #expect(result.problems == [])
         #expect(result.isRehearsal == true)
@@ -23,8 +24,8 @@ struct BundleCheckTests {
 
     @Test("a changed plan copy is caught by manifest, SHA256SUMS and seal alike")
     func changedPlan() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let directory = try Self.completed(in: folder)
         try Data("version: 2\n".utf8).write(to: directory.appendingPathComponent("public/plan.yaml"))
         let problems = BundleCheck.run(directory: directory).problems
@@ -36,8 +37,8 @@ struct BundleCheckTests {
 
     @Test("a manifest that claims no rehearsal disagrees with the transcript")
     func flippedRehearsal() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let directory = try Self.completed(in: folder)
         let url = directory.appendingPathComponent("public/manifest.json")
         let text = try String(contentsOf: url, encoding: .utf8)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Ceremony
 
 @Suite("Output directory assembly")
@@ -29,8 +30,8 @@ struct OutputDirectoryTests {
 
     @Test("a complete assembly has the contract layout, modes, manifest and a seal that verifies")
     func success() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let destination = folder.url.appendingPathComponent("out")
         let clock = SteppingClock()
         let output = try OutputDirectory(destination: destination, ceremony: Self.description, clock: clock.read)
@@ -82,8 +83,8 @@ struct OutputDirectoryTests {
 
     @Test("sha256sum -c accepts SHA256SUMS, and rejects a changed file")
     func sha256sumAccepts() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let destination = folder.url.appendingPathComponent("out")
         let output = try OutputDirectory(destination: destination, ceremony: Self.description)
         try Self.writeOutputs(output)
@@ -110,8 +111,8 @@ struct OutputDirectoryTests {
 
     @Test("a file added after the seal is reported")
     func addedFile() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let destination = folder.url.appendingPathComponent("out")
         let output = try OutputDirectory(destination: destination, ceremony: Self.description)
         try Self.writeOutputs(output)
@@ -125,8 +126,8 @@ struct OutputDirectoryTests {
 
     @Test("an existing non-empty DIR is refused and nothing is created")
     func nonEmptyRefused() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         try folder.write("earlier ceremony", to: "out/public/manifest.json")
         #expect(throws: BundleError.destinationExists(path: folder.url.appendingPathComponent("out").path,
                                                       reason: "it is a folder that is not empty")) {
@@ -145,8 +146,8 @@ struct OutputDirectoryTests {
 
     @Test("an existing empty DIR is used")
     func emptyAccepted() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let destination = folder.url.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: false)
         let output = try OutputDirectory(destination: destination, ceremony: Self.description)
@@ -158,8 +159,8 @@ struct OutputDirectoryTests {
 
     @Test("a failure leaves only DIR.failed-*/transcript.jsonl, which records the error")
     func failureLeavesTranscript() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let destination = folder.url.appendingPathComponent("out")
         let clock = SteppingClock()
         let output = try OutputDirectory(destination: destination, ceremony: Self.description, clock: clock.read)
@@ -188,8 +189,8 @@ struct OutputDirectoryTests {
 
     @Test("if DIR is filled while assembling, completion fails safely and DIR is untouched")
     func destinationFilledMeanwhile() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let destination = folder.url.appendingPathComponent("out")
         let output = try OutputDirectory(destination: destination, ceremony: Self.description)
         try Self.writeOutputs(output)
@@ -204,8 +205,8 @@ struct OutputDirectoryTests {
 
     @Test("paths cannot escape the output directory or replace its own files")
     func unsafePaths() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let output = try OutputDirectory(destination: folder.url.appendingPathComponent("out"), ceremony: Self.description)
         defer { output.fail(step: nil, message: "test over") }
         #expect(throws: BundleError.unsafePath("../x")) { try output.writePublicKey(pem: "", keyID: "../x") }

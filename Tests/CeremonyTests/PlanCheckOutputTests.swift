@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Ceremony
 
 /// The `keyceremony` binary built beside this test bundle, if any.
@@ -43,8 +44,8 @@ struct PlanCheckOutputTests {
           .enabled(if: keyceremonyBinary != nil, "the keyceremony binary is built beside the tests"))
     func exitStatus() throws {
         let binary = try #require(keyceremonyBinary)
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let bad = try folder.write(replacing("threshold: 2", with: "threshold: 3", in: validTUFPlan), to: "bad.yaml")
 
         let good = try OutputDirectoryTests.run(binary.path, ["plan", "check", ceremoniesFolder.appendingPathComponent("tuf-root-generation.yaml").path], in: folder.url)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Ceremony
 
 /// The repository's `ceremonies/` folder, found from this file's path.
@@ -70,8 +71,8 @@ struct PlanCheckTests {
 
     @Test("a site profile supplies and overrides tokens and the module; its digest is recorded")
     func profileOverrides() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let planText = replacing("      token: { label: root-a }\n", with: "", in: validTUFPlan)
         let profileText = "module: /opt/hsm/libvendor.so\nholders:\n  Alice: { serial: \"0001\" }\n  Bob: { label: room-b }\n"
         let planURL = try folder.write(planText, to: "plan.yaml")
@@ -148,8 +149,8 @@ struct PlanCheckTests {
 
     @Test("missing online key files are errors at their line; plan check reports them")
     func missingOnlineKeys() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let planURL = try folder.write(validTUFPlan, to: "plan.yaml")
         try folder.write("key", to: "keys/targets.pem")
         try folder.write("key", to: "keys/snapshot.pem")
@@ -164,8 +165,8 @@ struct PlanCheckTests {
 
     @Test("plan check reports the expiry bounds")
     func checkExpiry() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         for role in ["targets", "snapshot", "timestamp"] { try folder.write("key", to: "keys/\(role).pem") }
         let far = try folder.write(replacing("expires: 1y", with: "expires: 25y", in: validTUFPlan), to: "far.yaml")
         let long = try folder.write(replacing("expires: 1y", with: "expires: 6y", in: validTUFPlan), to: "long.yaml")

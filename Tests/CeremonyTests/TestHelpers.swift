@@ -1,34 +1,6 @@
 import Foundation
+import TestSupport
 @testable import Ceremony
-
-/// A fresh folder under the system temporary folder, removed by `cleanUp()`.
-struct TemporaryFolder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ceremony-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func cleanUp() {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    /// Writes `text` to `name` (creating folders) and returns its URL.
-    @discardableResult
-    func write(_ text: String, to name: String) throws -> URL {
-        let file = url.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: file)
-        return file
-    }
-
-    /// Names of the entries directly inside the folder, sorted.
-    func entries() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-    }
-}
 
 /// A clock that starts at a fixed time and moves one second per reading,
 /// so transcripts are deterministic.

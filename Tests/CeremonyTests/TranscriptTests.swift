@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Ceremony
 import PKCS11
 
@@ -34,7 +35,7 @@ struct TranscriptTests {
     }
 
     /// Writes `events` and a seal to a new transcript and returns its bytes.
-    static func writeTranscript(in folder: TemporaryFolder, seal: Bool = true) throws -> Data {
+    static func writeTranscript(in folder: TemporaryDirectory, seal: Bool = true) throws -> Data {
         let clock = SteppingClock()
         let url = folder.url.appendingPathComponent("transcript.jsonl")
         let writer = try TranscriptWriter(creatingAt: url, clock: clock.read)
@@ -50,8 +51,8 @@ struct TranscriptTests {
 
     @Test("a written transcript verifies, and reads back as the same events")
     func roundTrip() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let data = try Self.writeTranscript(in: folder)
         let result = TranscriptVerifier.verify(data)
         #expect(result.isValid, "\(String(describing: result.problem))")
@@ -65,8 +66,8 @@ struct TranscriptTests {
 
     @Test("records are flat, sorted-key JSON with the chain fields")
     func recordForm() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let first = try #require(Self.lines(try Self.writeTranscript(in: folder)).first)
         let text = String(decoding: first, as: UTF8.self)
         #expect(text == #"{"ceremony":"root-generation","dialect":"tuf","event":"ceremony-start","plan_digest":"\#(String(repeating: "ab", count: 32))","prev":"\#(TranscriptRecord.genesis)","rehearsal":true,"repositories":["example"],"seq":1,"time":"2026-11-25T12:00:00.000Z","tool_version":"0.1.0"}"#)
@@ -74,8 +75,8 @@ struct TranscriptTests {
 
     @Test("changing any single record breaks the chain", arguments: 0..<(TranscriptTests.events.count + 1))
     func changeEachRecord(index: Int) throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         var lines = Self.lines(try Self.writeTranscript(in: folder))
         // A change that keeps the line valid, canonical JSON: one millisecond later.
         let text = String(decoding: lines[index], as: UTF8.self)
@@ -96,8 +97,8 @@ struct TranscriptTests {
 
     @Test("changing a value, not just a time, breaks it too")
     func changeValue() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let data = try Self.writeTranscript(in: folder)
         let changed = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"by\":\"Wendy\"", with: "\"by\":\"Mallory\"")
         let result = TranscriptVerifier.verify(Data(changed.utf8))
@@ -107,8 +108,8 @@ struct TranscriptTests {
 
     @Test("removing any record breaks the chain", arguments: 0..<(TranscriptTests.events.count + 1))
     func removeEachRecord(index: Int) throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         var lines = Self.lines(try Self.writeTranscript(in: folder))
         let last = lines.count - 1
         lines.remove(at: index)
@@ -119,8 +120,8 @@ struct TranscriptTests {
 
     @Test("swapping two records breaks the chain")
     func swapRecords() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         var lines = Self.lines(try Self.writeTranscript(in: folder))
         lines.swapAt(2, 3)
         let result = TranscriptVerifier.verify(Data(lines.map { $0 + Data([0x0A]) }.joined()))
@@ -130,8 +131,8 @@ struct TranscriptTests {
 
     @Test("malformed lines, truncation and records after the seal are reported")
     func malformed() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let data = try Self.writeTranscript(in: folder)
         var lines = Self.lines(data)
 
@@ -157,8 +158,8 @@ struct TranscriptTests {
 
     @Test("an unsealed transcript fails unless a seal is not required")
     func unsealed() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let data = try Self.writeTranscript(in: folder, seal: false)
         #expect(TranscriptVerifier.verify(data).problem?.kind == .missingSeal)
         #expect(TranscriptVerifier.verify(data, requireSeal: false).isValid)
@@ -166,8 +167,8 @@ struct TranscriptTests {
 
     @Test("the writer refuses to append after the seal, and never overwrites a file")
     func writerRules() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
         let url = folder.url.appendingPathComponent("t.jsonl")
         let writer = try TranscriptWriter(creatingAt: url)
         try writer.append(Self.events[0])

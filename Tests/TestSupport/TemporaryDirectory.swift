@@ -22,4 +22,16 @@ public struct TemporaryDirectory: Sendable {
     public func remove() {
         try? FileManager.default.removeItem(at: url)
     }
+
+    /// Writes `text` to `relative` (creating folders) and returns its URL.
+    @discardableResult
+    public func write(_ text: String, to relative: String) throws -> URL {
+        try write(Array(text.utf8), to: relative)
+        return url.appendingPathComponent(relative)
+    }
+
+    /// Names of the entries directly inside the directory, sorted.
+    public func entries() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+    }
 }
