@@ -314,4 +314,34 @@ struct RunFailureTests {
         }
         Issue.record("the ceremony finished three times before it could be interrupted")
     }
+
+    @Test("a token pulled out before its holder signs stops the ceremony with step, holder and token named, and leaves no DIR")
+    func tokenPulledOut() throws {
+        let room = try CeremonyRoom("run-pulled")
+        defer { room.scratch.remove() }
+        let plan = try room.writePlan()
+        let out = room.scratch.path("out")
+        let pins = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: room.pinFile))) as! [String: Any]
+        let userPINs = (pins["tokens"] as! [String: [String: String]]).mapValues { $0["user_pin"]! }
+        // SoftHSM2 keeps a token in a directory: removing it while the ceremony waits is pulling the token.
+        let pull = "rm -rf \"$(dirname \"$(grep -l root-b \(room.tokens)/tokens/*/token.object)\")\""
+        var steps: [(String, String, String?)] = [("type 'yes'", "yes", nil)]
+        for (holder, label) in [("Alice", "root-a"), ("Bob", "root-b"), ("Carol", "root-c")] {
+            steps += [("type 'yes'", "yes", nil), ("\(holder), enter the user PIN of token '\(label)'", userPINs[label]!, nil), ("type 'yes'", "yes", nil)]
+        }
+        steps += [("type 'yes'", "yes", nil), ("type 'yes'", "yes", nil), ("Alice, enter the user PIN", userPINs["root-a"]!, nil),
+                  ("Bob, type 'yes'", "yes", pull), ("Bob, enter the user PIN", userPINs["root-b"]!, nil)]
+        let sandbox = try CLISandbox("run-pulled-pty")
+        defer { sandbox.remove() }
+        let result = try sandbox.onTerminal(["env", "SOFTHSM2_CONF=\(room.tokens)/softhsm2.conf", try TestPaths.keyceremony, "run", plan, "--out", out],
+                                            steps: steps)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stdout.contains("error: step 10/14, holder Bob"), "\(result.stdout)")
+        #expect(result.stdout.contains("root-b"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let failed = try room.failedTranscripts(of: out)
+        #expect(failed.count == 1)
+        let transcript = try String(contentsOfFile: failed.first ?? "", encoding: .utf8)
+        #expect(transcript.split(separator: "\n").filter { $0.contains("\"event\":\"key-generated\"") }.count == 3)
+    }
 }

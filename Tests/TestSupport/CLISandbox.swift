@@ -23,8 +23,13 @@ public struct CLISandbox {
 
     /// Runs a command on a pseudo-terminal, answering prompts in order (see scripts/testing/pty-answer.py).
     public func onTerminal(_ command: [String], answers: [(prompt: String, answer: String)]) throws -> ProcessResult {
+        try onTerminal(command, steps: answers.map { ($0.prompt, $0.answer, nil) })
+    }
+
+    /// Same, with a shell command run just before some answers are typed.
+    public func onTerminal(_ command: [String], steps: [(prompt: String, answer: String, before: String?)]) throws -> ProcessResult {
         let file = directory.appendingPathComponent("answers-\(UUID().uuidString.prefix(6)).json")
-        let json = try JSONSerialization.data(withJSONObject: answers.map { [$0.prompt, $0.answer] })
+        let json = try JSONSerialization.data(withJSONObject: steps.map { [$0.prompt, $0.answer] + ($0.before.map { [$0] } ?? []) })
         try json.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let script = TestPaths.packageRoot.appendingPathComponent("scripts/testing/pty-answer.py").path

@@ -2,12 +2,14 @@
 """Runs a command on a pseudo-terminal and answers its prompts, for tests of interactive steps.
 
 usage: pty-answer.py ANSWERS.json -- COMMAND [ARGS...]
-ANSWERS.json is a list of [prompt substring, answer] pairs, used in order. The answers file is
-how tests hand PINs to a terminal prompt without putting them in argv or the environment.
+ANSWERS.json is a list of [prompt substring, answer] pairs, used in order; a third element, if
+present, is a shell command run just before that answer is typed (to change the world at that
+moment, e.g. pull a token). The answers file is how tests hand PINs to a terminal prompt
+without putting them in argv or the environment.
 Exits with the command's exit code; everything the command wrote is echoed on stdout.
 A command that waits for input no answer matches is killed after 120 s of silence.
 """
-import json, os, pty, select, signal, sys
+import json, os, pty, select, signal, subprocess, sys
 
 def main():
     sep = sys.argv.index("--")
@@ -35,7 +37,10 @@ def main():
             at = seen.find(answers[0][0].encode(), cursor)
             if at < 0:
                 break
-            prompt, answer = answers.pop(0)
+            entry = answers.pop(0)
+            prompt, answer = entry[0], entry[1]
+            if len(entry) > 2:
+                subprocess.run(entry[2], shell=True, check=True)
             cursor = at + len(prompt.encode())
             # A control character (Ctrl-C) is sent alone, as a person would press it.
             os.write(fd, (answer if answer in ("\x03", "\x04") else answer + "\n").encode())

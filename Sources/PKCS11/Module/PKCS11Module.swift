@@ -82,10 +82,9 @@ public final class PKCS11Module: @unchecked Sendable {
         var result: [TokenInfo] = []
         for slot in slots.prefix(Int(count)) {
             var info = CK_TOKEN_INFO()
-            let rv = functions.pointee.C_GetTokenInfo!(slot, &info)
-            // A token pulled out between the two calls simply is not listed.
-            if rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_DEVICE_REMOVED { continue }
-            try check("C_GetTokenInfo", rv)
+            // A token pulled out, or broken, since the slot list was read cannot describe itself;
+            // it is left out rather than hiding every other token behind its error.
+            guard functions.pointee.C_GetTokenInfo!(slot, &info) == CKR_OK else { continue }
             result.append(TokenInfo(slot: slot, info: info))
         }
         return result.sorted { ($0.identity.label, $0.identity.serial) < ($1.identity.label, $1.identity.serial) }
