@@ -27,6 +27,8 @@ public final class RootGenerationCeremony {
     private var certificates: [String: [String: (pem: String, key: MetadataKey)]] = [:]
     /// repository → the root being signed.
     private var drafts: [String: SignedMetadata] = [:]
+    /// repository → the file bytes the verify step checked; exactly these are written.
+    private var verifiedFiles: [String: [UInt8]] = [:]
     /// repository → key name → key ID in that repository's root.
     private var rootKeyIDs: [String: [String: String]] = [:]
     private var currentStep: CeremonyStep?
@@ -279,6 +281,7 @@ public final class RootGenerationCeremony {
             guard errors.isEmpty else {
                 throw CeremonyFailure(step: currentStep, reason: "the signed root for '\(repository)' does not verify: " + errors.map(\.description).joined(separator: "; "))
             }
+            verifiedFiles[repository] = bytes
             console.say("  \(repository): root.json verifies (\(resolved.thresholdSummary), expires \(RFC3339.format(expiry)))")
         }
     }
@@ -305,8 +308,8 @@ public final class RootGenerationCeremony {
             }
         }
         for repository in plan.repositories {
-            try output.writeRootMetadata(Data(try required(drafts[repository], "the root for '\(repository)'").fileBytes(dialect: dialect)),
-                                         repository: repository, version: 1)
+            let bytes = try required(verifiedFiles[repository], "the verified root for '\(repository)'")
+            try output.writeRootMetadata(Data(bytes), repository: repository, version: 1)
         }
     }
 

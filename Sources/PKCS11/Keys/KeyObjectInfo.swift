@@ -2,8 +2,8 @@ import CPKCS11
 import Foundation
 
 /// One key object as an inventory lists it: what it is and what it may do.
-public struct KeyObjectInfo: Sendable, Equatable, Codable {
-    public enum ObjectClass: String, Sendable, Codable { case privateKey = "private-key", publicKey = "public-key", secretKey = "secret-key" }
+public struct KeyObjectInfo: Sendable, Equatable {
+    public enum ObjectClass: String, Sendable { case privateKey = "private-key", publicKey = "public-key", secretKey = "secret-key" }
 
     public let label: String
     public let id: String
@@ -15,10 +15,6 @@ public struct KeyObjectInfo: Sendable, Equatable, Codable {
     /// Modulus or key size in bits, when the token reports one.
     public let bits: Int?
     public let attributes: KeyAttributes
-
-    enum CodingKeys: String, CodingKey {
-        case label, id, objectClass = "class", keyType = "key_type", curve, bits, attributes
-    }
 }
 
 extension Session {
@@ -36,7 +32,7 @@ extension Session {
 
     private func describe(_ object: CK_OBJECT_HANDLE, as objectClass: KeyObjectInfo.ObjectClass) throws(PKCS11Error) -> KeyObjectInfo {
         let label = try attribute(UInt(CKA_LABEL), of: object).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let id = (try attribute(UInt(CKA_ID), of: object) ?? []).map { String(format: "%02x", $0) }.joined()
+        let id = HexText.encode(try attribute(UInt(CKA_ID), of: object) ?? [])
         let keyType = try ulongAttribute(UInt(CKA_KEY_TYPE), of: object)
         let algorithm = try algorithm(of: object)
         var bits: Int? = nil

@@ -13,13 +13,9 @@ public enum KeySelector: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .label(label): return "label '\(label)'"
-        case let .id(id): return "id \(id.map { String($0, radix: 16).leftPad(2) }.joined())"
+        case let .id(id): return "id \(HexText.encode(id))"
         }
     }
-}
-
-extension String {
-    func leftPad(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
 extension Session {

@@ -1,5 +1,4 @@
 import CPKCS11
-import Foundation
 
 /// A signing key pair on a token, found or generated through a ``Session``.
 ///
@@ -16,5 +15,5 @@ public struct TokenKey: Sendable, Equatable {
     let publicHandle: CK_OBJECT_HANDLE?
 
     /// The `CKA_ID` in lowercase hex.
-    public var idHex: String { id.map { String(format: "%02x", $0) }.joined() }
+    public var idHex: String { HexText.encode(id) }
 }
