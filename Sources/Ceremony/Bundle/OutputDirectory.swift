@@ -125,14 +125,25 @@ public final class OutputDirectory {
     /// Writes `public/metadata/<repository>/<version>.root.json` and `root.json`,
     /// both with exactly `data`.
     public func writeRootMetadata(_ data: Data, repository: String, version: Int) throws {
+        let folder = try rootFolder(repository: repository, version: version)
+        try writePublicFile(data, at: "\(folder)/\(version).root.json")
+        try writePublicFile(data, at: "\(folder)/root.json")
+    }
+
+    /// Writes `public/metadata/<repository>/<version>.root.json` only: an earlier version that
+    /// the new root chains from, copied byte for byte, so a client can walk the chain.
+    public func writeEarlierRootMetadata(_ data: Data, repository: String, version: Int) throws {
+        let folder = try rootFolder(repository: repository, version: version)
+        try writePublicFile(data, at: "\(folder)/\(version).root.json")
+    }
+
+    private func rootFolder(repository: String, version: Int) throws -> String {
         let segments = repository.split(separator: "/", omittingEmptySubsequences: false)
         guard version >= 1, BundlePath.isSafeRelative(repository),
               segments.allSatisfy({ !$0.hasPrefix(".") }) else {
             throw BundleError.unsafePath(repository)
         }
-        let folder = BundlePath.metadataFolder(repository: repository)
-        try writePublicFile(data, at: "\(folder)/\(version).root.json")
-        try writePublicFile(data, at: "\(folder)/root.json")
+        return BundlePath.metadataFolder(repository: repository)
     }
 
     /// Writes `backup/<relativePath>`; the backup ceremony decides what goes there.

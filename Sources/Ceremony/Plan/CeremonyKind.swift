@@ -1,12 +1,16 @@
-/// What a ceremony does. Each kind has its own steps; later ones
-/// (`root-rotation`, `resign`, `delegation`, `backup`, `recovery`) are added
-/// as they are built, so a plan naming one of them fails clearly today.
+/// What a ceremony does. Each kind has its own plan body, steps and procedure; later ones
+/// (`delegation`, `backup`, `recovery`) are added as they are built, so a plan naming one of
+/// them fails clearly today.
 public enum CeremonyKind: String, Sendable, Equatable, CaseIterable, Codable {
     /// Generate root keys on tokens and sign the first root metadata.
     case rootGeneration = "root-generation"
+    /// Sign root version N+1 with changed keys, threshold or online keys, by a threshold of
+    /// version N's root keys and a threshold of version N+1's.
+    case rootRotation = "root-rotation"
+    /// Sign root version N+1 with the same keys and a new expiry.
+    case rootResign = "root-resign"
 
     /// Kinds later versions add; a plan naming one gets a clearer message
     /// than "unknown".
-    static let planned = ["root-rotation", "resign", "delegation", "backup", "recovery"]
+    static let planned = ["delegation", "backup", "recovery"]
 }
-

@@ -27,6 +27,12 @@ public struct CeremonyStep: Sendable, Equatable, CustomStringConvertible {
         case generateKey(key: String)
         /// The token issues the key's self-signed root certificate for one GUN (Notary).
         case issueCertificate(key: String, repository: String)
+        /// Show what changes from the current root and which thresholds must be met (rotation, re-sign).
+        case reviewRootChanges
+        /// Find an existing root key on the token by its public key, and check it.
+        case findKey(key: String)
+        /// Issue a new root certificate on the token when the current one expires before the new root (Notary).
+        case renewCertificate(key: String, repository: String)
         /// Build the root metadata for every repository.
         case buildMetadata
         /// The holder inserts the token, enters its PIN and signs every repository's root metadata.
@@ -37,6 +43,19 @@ public struct CeremonyStep: Sendable, Equatable, CustomStringConvertible {
         case writeBundle
         /// Append the seal with the digests of all public outputs.
         case sealTranscript
+    }
+
+    /// A step before numbering: who does what.
+    public struct Draft: Sendable, Equatable {
+        public var actor: String
+        public var action: Action
+        public var text: String
+
+        public init(_ actor: String, _ action: Action, _ text: String) {
+            self.actor = actor
+            self.action = action
+            self.text = text
+        }
     }
 
     public init(number: Int, total: Int, actor: String, action: Action, text: String) {
@@ -50,5 +69,18 @@ public struct CeremonyStep: Sendable, Equatable, CustomStringConvertible {
     /// "Step 4/12 — Bob: insert token 'root-b' and enter its PIN".
     public var description: String {
         "Step \(number)/\(total) — \(actor): \(text)"
+    }
+}
+
+extension CeremonyStep.Action {
+    /// The plan key whose holder and token this step involves, if any.
+    public var keyName: String? {
+        switch self {
+        case let .insertToken(name), let .generateKey(name), let .sign(name), let .findKey(name),
+             let .issueCertificate(name, _), let .renewCertificate(name, _):
+            return name
+        case .confirmPlanDigest, .reviewRootChanges, .buildMetadata, .verify, .writeBundle, .sealTranscript:
+            return nil
+        }
     }
 }

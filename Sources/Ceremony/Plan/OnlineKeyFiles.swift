@@ -5,25 +5,25 @@ import Foundation
 /// The plan only names the files; reading their formats (PEM SPKI, or
 /// Notary/TUF key JSON) belongs to the metadata layer.
 public struct OnlineKeyFiles: Sendable, Equatable {
-    /// The file for the targets role key, resolved against the plan's folder.
-    public var targets: URL
-    /// The snapshot role key (for Notary, usually the key notary-server holds).
-    public var snapshot: URL
-    /// The timestamp role key (for Notary, usually the key notary-server holds).
-    public var timestamp: URL
+    /// The top-level roles an online key can serve, in the order plans list them.
+    public static let roles = ["targets", "snapshot", "timestamp"]
+
+    /// Role name → key file, resolved against the plan's folder.
+    public var files: [String: URL]
     /// Where each role's path was written in the plan, by role name.
     public var locations: [String: SourceLocation]
 
-    public init(targets: URL, snapshot: URL, timestamp: URL, locations: [String: SourceLocation] = [:]) {
-        self.targets = targets
-        self.snapshot = snapshot
-        self.timestamp = timestamp
+    public init(files: [String: URL], locations: [String: SourceLocation] = [:]) {
+        self.files = files
         self.locations = locations
     }
 
+    /// The key file for `role`, if the plan names one.
+    public subscript(role: String) -> URL? { files[role] }
+
     /// The named files in role order, for checks and listings.
     public var all: [(role: String, url: URL)] {
-        [("targets", targets), ("snapshot", snapshot), ("timestamp", timestamp)]
+        Self.roles.compactMap { role in files[role].map { (role, $0) } }
     }
 }
 

@@ -3,10 +3,11 @@ import TrustMetadata
 
 /// A reviewed ceremony plan: what will be made, by whom, on which tokens.
 ///
-/// A plan is reviewed weeks before the ceremony and must not be edited on the
-/// day; what differs between rooms (module path, token serials) comes from a
-/// ``SiteProfile``. The plan's exact bytes are kept so that they can be copied
-/// into the bundle and their digest read aloud.
+/// A plan has a common header (kind, dialect, repositories, expiry, module, witnesses) and a
+/// ``PlanBody`` per ceremony kind, read and checked by that kind's own reader. A plan is
+/// reviewed weeks before the ceremony and must not be edited on the day; what differs between
+/// rooms (module path, token serials) comes from a ``SiteProfile``. The plan's exact bytes are
+/// kept so that they can be copied into the bundle and their digest read aloud.
 ///
 /// Load one with ``Plan/load(contentsOf:)`` or ``Plan/parse(_:file:baseDirectory:)``.
 public struct Plan: Sendable, Equatable {
@@ -21,11 +22,10 @@ public struct Plan: Sendable, Equatable {
     public var expires: Expiry
     /// The module named by the plan; a site profile may supply or replace it.
     public var module: ModuleReference?
-    public var root: RootRole
-    public var onlineKeys: OnlineKeyFiles
     /// People who watch and confirm; may be empty.
     public var witnesses: [String]
-    public var backup: BackupSection?
+    /// What this kind of ceremony does, as its own reader read it.
+    public var body: PlanBody
     /// Where the plan came from, its exact bytes and their digest.
     public var source: SourceFile
     /// Where `expires:` was written, for findings about the expiry bounds.
@@ -34,8 +34,7 @@ public struct Plan: Sendable, Equatable {
     public var warnings: [PlanDiagnostic] = []
 
     public init(ceremony: CeremonyKind, dialect: Dialect, description: String, repositories: [String],
-                expires: Expiry, module: ModuleReference?, root: RootRole, onlineKeys: OnlineKeyFiles,
-                witnesses: [String], backup: BackupSection?, source: SourceFile,
+                expires: Expiry, module: ModuleReference?, witnesses: [String], body: PlanBody, source: SourceFile,
                 expiresLocation: SourceLocation) {
         self.ceremony = ceremony
         self.dialect = dialect
@@ -43,13 +42,18 @@ public struct Plan: Sendable, Equatable {
         self.repositories = repositories
         self.expires = expires
         self.module = module
-        self.root = root
-        self.onlineKeys = onlineKeys
         self.witnesses = witnesses
-        self.backup = backup
+        self.body = body
         self.source = source
         self.expiresLocation = expiresLocation
     }
+
+    /// The root role the ceremony produces.
+    public var root: RootRole { body.root }
+
+    /// The online key files the plan names (all three roles for generation; only the
+    /// replaced ones for a rotation).
+    public var onlineKeys: OnlineKeyFiles { body.onlineKeys }
 
     /// Reads and parses the plan at `url`.
     ///

@@ -8,7 +8,7 @@ public struct ResolvedPlan: Sendable, Equatable {
     public var profile: SiteProfile?
     /// The module to load: the profile's if it names one, else the plan's.
     public var module: ModuleReference
-    /// The root keys in plan order, each with the token it must be made on.
+    /// The keys whose tokens come to the ceremony, in plan order, each with its token.
     public var keys: [ResolvedKey]
 
     /// A root key with the token selector that applies in this room.
@@ -37,10 +37,11 @@ public struct ResolvedPlan: Sendable, Equatable {
                                               line: location.line, column: location.column, message: message))
         }
         let start = SourceLocation(line: 1, column: 1)
-        let holders = Set(plan.root.keys.map(\.holder))
+        let tokenKeys = plan.body.tokenKeys
+        let holders = Set(tokenKeys.map { Array($0.holder.utf8) })
         if let profile {
-            for holder in profile.holders.keys.sorted() where !holders.contains(holder) {
-                let known = plan.root.keys.map { "'\($0.holder)'" }.joined(separator: ", ")
+            for holder in profile.holders.keys.sorted() where !holders.contains(Array(holder.utf8)) {
+                let known = tokenKeys.map { "'\($0.holder)'" }.joined(separator: ", ")
                 error(profile.source, profile.holderLocations[holder] ?? start,
                       "the profile names holder '\(holder)', who holds no key in the plan; expected one of \(known)")
             }
@@ -51,9 +52,12 @@ public struct ResolvedPlan: Sendable, Equatable {
         }
         var keys: [ResolvedKey] = []
         var used: [TokenSelector: String] = [:]
-        for key in plan.root.keys {
+        let leaving = Set(tokenKeys.dropFirst(plan.root.keys.count).map(\.name))
+        for key in tokenKeys {
             let fromProfile = profile?.holders[key.holder]
             guard let token = fromProfile ?? key.token else {
+                // A leaving key with no token (a lost token, a holder who has left) does not sign.
+                if leaving.contains(key.name) { continue }
                 error(plan.source, key.location, "key '\(key.name)' has no token: give it 'token:' in the plan or map holder '\(key.holder)' in a site profile")
                 continue
             }
@@ -73,9 +77,10 @@ public struct ResolvedPlan: Sendable, Equatable {
     }
 
     /// The root threshold in words: "root: 2 of Alice, Bob, Carol".
-    public var thresholdSummary: String {
-        "root: \(plan.root.threshold) of " + plan.root.keys.map(\.holder).joined(separator: ", ")
-    }
+    public var thresholdSummary: String { plan.root.summary }
+
+    /// The resolved entry for the plan key `name`.
+    public func key(_ name: String) -> ResolvedKey? { keys.first { $0.key.name == name } }
 
     /// The steps of the ceremony, numbered, as they will run.
     public var steps: [CeremonyStep] { StepPlanner.steps(for: self) }

@@ -11,26 +11,65 @@ public struct RootRole: Sendable, Equatable {
         self.threshold = threshold
         self.keys = keys
     }
+
+    /// The threshold in words: "root: 2 of Alice, Bob, Carol".
+    public var summary: String {
+        "root: \(threshold) of " + keys.map(\.holder).joined(separator: ", ")
+    }
 }
 
-/// One root key: a name, the person who holds its token, and the algorithm.
+/// One root key: a name, the person who holds its token, and where the key comes from.
 public struct RootKey: Sendable, Equatable {
+    /// Where a root key comes from.
+    public enum Source: Sendable, Equatable {
+        /// Generated on the token during the ceremony.
+        case generate(KeyAlgorithm)
+        /// Already on the token and already in the current root, named by its key ID there
+        /// (TUF key ID, or a Notary root certificate's key ID in the first repository).
+        case existing(keyID: String)
+    }
+
     /// A short name unique in the plan, such as `root-a`; used in steps and the transcript.
     public var name: String
     /// The person who inserts the token and types its PIN; one key per holder.
     public var holder: String
-    /// The token to use, or nil when the site profile supplies it.
+    /// The token to use, or nil when the site profile supplies it (or, for a key leaving
+    /// the root, when it does not come to the ceremony).
     public var token: TokenSelector?
-    public var algorithm: KeyAlgorithm
+    public var source: Source
     /// Where the key's entry starts in the plan, for findings about it.
     public var location: SourceLocation
+    /// Where each of the entry's fields (`name`, `holder`, `token`, …) was written.
+    public var fieldLocations: [String: SourceLocation]
 
-    public init(name: String, holder: String, token: TokenSelector?, algorithm: KeyAlgorithm,
-                location: SourceLocation = SourceLocation(line: 1, column: 1)) {
+    public init(name: String, holder: String, token: TokenSelector?, source: Source,
+                location: SourceLocation = SourceLocation(line: 1, column: 1),
+                fieldLocations: [String: SourceLocation] = [:]) {
         self.name = name
         self.holder = holder
         self.token = token
-        self.algorithm = algorithm
+        self.source = source
         self.location = location
+        self.fieldLocations = fieldLocations
+    }
+
+    /// Where `field` was written, or where the entry starts.
+    public func location(of field: String) -> SourceLocation { fieldLocations[field] ?? location }
+
+    public init(name: String, holder: String, token: TokenSelector?, algorithm: KeyAlgorithm,
+                location: SourceLocation = SourceLocation(line: 1, column: 1)) {
+        self.init(name: name, holder: holder, token: token, source: .generate(algorithm), location: location)
+    }
+
+    /// The algorithm to generate, or nil for a key that already exists.
+    public var algorithm: KeyAlgorithm? {
+        if case let .generate(algorithm) = source { return algorithm }
+        return nil
+    }
+
+    /// The key ID in the current root, or nil for a key made in this ceremony.
+    public var existingKeyID: String? {
+        if case let .existing(keyID) = source { return keyID }
+        return nil
     }
 }

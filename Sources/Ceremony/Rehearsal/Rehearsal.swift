@@ -118,7 +118,7 @@ public struct Rehearsal {
         let resolved = try ResolvedPlan.resolve(plan: plan, profile: nil)
         tokens.activate()
         let console = try RehearsalConsole(pinFile: tokens.pinFilePath, assumeYes: true, output: say)
-        let result = try RootGenerationCeremony(resolved: resolved, options: CeremonyOptions(output: outputURL, rehearsal: true), console: console).run()
+        let result = try CeremonyRunner.run(resolved, options: CeremonyOptions(output: outputURL, rehearsal: true), console: console)
         let report = try PathVerifier(options: VerificationOptions(dialect: dialect, gun: dialect == .notary ? repository : nil))
             .verify(path: outputURL.path)
         return (result, report, BundleCheck.run(directory: outputURL))

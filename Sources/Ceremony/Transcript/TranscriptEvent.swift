@@ -10,6 +10,8 @@ public enum TranscriptEvent: Sendable, Equatable {
     case confirmation(Confirmation)
     case token(TokenIdentity)
     case keyGenerated(KeyGenerated)
+    case keyFound(KeyFound)
+    case currentRoot(CurrentRootRead)
     case certificate(CertificateIssued)
     case metadataDigest(MetadataDigest)
     case signature(SignatureMade)
@@ -25,6 +27,8 @@ public enum TranscriptEvent: Sendable, Equatable {
         case .confirmation: return "confirmation"
         case .token: return "token"
         case .keyGenerated: return "key-generated"
+        case .keyFound: return "key-found"
+        case .currentRoot: return "current-root"
         case .certificate: return "certificate"
         case .metadataDigest: return "metadata-digest"
         case .signature: return "signature"
@@ -35,7 +39,7 @@ public enum TranscriptEvent: Sendable, Equatable {
 
     /// Every `event` string, for readers that list them.
     public static let allTypes = ["ceremony-start", "step-start", "step-end", "confirmation", "token",
-                                  "key-generated", "certificate", "metadata-digest", "signature",
+                                  "key-generated", "key-found", "current-root", "certificate", "metadata-digest", "signature",
                                   "error", "seal"]
 
     func encodePayload(to encoder: Encoder) throws {
@@ -46,6 +50,8 @@ public enum TranscriptEvent: Sendable, Equatable {
         case .confirmation(let payload): try payload.encode(to: encoder)
         case .token(let payload): try payload.encode(to: encoder)
         case .keyGenerated(let payload): try payload.encode(to: encoder)
+        case .keyFound(let payload): try payload.encode(to: encoder)
+        case .currentRoot(let payload): try payload.encode(to: encoder)
         case .certificate(let payload): try payload.encode(to: encoder)
         case .metadataDigest(let payload): try payload.encode(to: encoder)
         case .signature(let payload): try payload.encode(to: encoder)
@@ -62,6 +68,8 @@ public enum TranscriptEvent: Sendable, Equatable {
         case "confirmation": return .confirmation(try Confirmation(from: decoder))
         case "token": return .token(try TokenIdentity(from: decoder))
         case "key-generated": return .keyGenerated(try KeyGenerated(from: decoder))
+        case "key-found": return .keyFound(try KeyFound(from: decoder))
+        case "current-root": return .currentRoot(try CurrentRootRead(from: decoder))
         case "certificate": return .certificate(try CertificateIssued(from: decoder))
         case "metadata-digest": return .metadataDigest(try MetadataDigest(from: decoder))
         case "signature": return .signature(try SignatureMade(from: decoder))

@@ -135,6 +135,59 @@ extension TranscriptEvent {
         }
     }
 
+    /// An existing root key was found on its token by its public key, and its attributes read back.
+    public struct KeyFound: Sendable, Equatable, Codable {
+        public var holder: String
+        public var key: String
+        /// The key's `CKA_LABEL` and `CKA_ID` (hex) on the token.
+        public var label: String
+        public var ckaID: String
+        public var attributes: KeyAttributes
+        /// The public key as PEM `PUBLIC KEY` (SubjectPublicKeyInfo).
+        public var spkiPEM: String
+        /// The key IDs the current root lists this key under.
+        public var keyIDs: [String]
+
+        public init(holder: String, key: String, label: String, ckaID: String, attributes: KeyAttributes,
+                    spkiPEM: String, keyIDs: [String]) {
+            self.holder = holder
+            self.key = key
+            self.label = label
+            self.ckaID = ckaID
+            self.attributes = attributes
+            self.spkiPEM = spkiPEM
+            self.keyIDs = keyIDs
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case holder, key, label, attributes
+            case ckaID = "cka_id", spkiPEM = "spki_pem", keyIDs = "key_ids"
+        }
+    }
+
+    /// The current root a rotation or re-sign starts from, as read and verified.
+    public struct CurrentRootRead: Sendable, Equatable, Codable {
+        public var repository: String
+        /// The newest version found, which the new root replaces.
+        public var version: Int
+        /// SHA-256 hex of that version's file.
+        public var sha256: String
+        /// The version the chain was verified from (1, or the trusted root's).
+        public var verifiedFrom: Int
+
+        public init(repository: String, version: Int, sha256: String, verifiedFrom: Int) {
+            self.repository = repository
+            self.version = version
+            self.sha256 = sha256
+            self.verifiedFrom = verifiedFrom
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case repository, version, sha256
+            case verifiedFrom = "verified_from"
+        }
+    }
+
     /// A root certificate issued by a token for one GUN (Notary).
     public struct CertificateIssued: Sendable, Equatable, Codable {
         public var key: String

@@ -51,6 +51,20 @@ extension Session {
                         privateHandle: privateHandle, publicHandle: publicHandle)
     }
 
+    /// Finds the one signing key pair whose public key is `spki` (DER SubjectPublicKeyInfo),
+    /// looking at every private key with a `CKA_ID`; requires login.
+    ///
+    /// - Throws: ``PKCS11Error/keyNotFound(what:token:)`` when no key pair matches.
+    public func key(withPublicKey spki: [UInt8]) throws(PKCS11Error) -> TokenKey {
+        let template = AttributeTemplate().add(UInt(CKA_CLASS), ulong: UInt(CKO_PRIVATE_KEY))
+        for handle in try findObjects(template) {
+            guard let id = try attribute(UInt(CKA_ID), of: handle), !id.isEmpty,
+                  let key = try? key(.id(id)), key.subjectPublicKeyInfo == spki else { continue }
+            return key
+        }
+        throw .keyNotFound(what: "the key with the expected public key", token: identity)
+    }
+
     func algorithm(of object: CK_OBJECT_HANDLE) throws(PKCS11Error) -> KeyAlgorithm? {
         guard let keyType = try ulongAttribute(UInt(CKA_KEY_TYPE), of: object) else { return nil }
         let parameters = try attribute(UInt(CKA_EC_PARAMS), of: object)

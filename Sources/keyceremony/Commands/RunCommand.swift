@@ -62,9 +62,8 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw CommandFailure.exit(error, usage: true)
         }
-        let ceremony = RootGenerationCeremony(resolved: resolved, options: CeremonyOptions(output: URL(fileURLWithPath: out), rehearsal: rehearsal), console: console)
         do {
-            let result = try ceremony.run()
+            let result = try CeremonyRunner.run(resolved, options: CeremonyOptions(output: URL(fileURLWithPath: out), rehearsal: rehearsal), console: console)
             print("\nCeremony complete. Public bundle: \(result.directory.path)/public")
             for (repository, file) in result.rootFiles.sorted(by: { $0.key < $1.key }) { print("  \(repository): \(file.path)") }
         } catch let failure as CeremonyFailure {

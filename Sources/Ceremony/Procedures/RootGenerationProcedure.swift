@@ -1,0 +1,99 @@
+import Foundation
+import PKCS11
+import TrustMetadata
+
+/// `root-generation`: keys made on tokens and the first root metadata (version 1), signed on
+/// the tokens, every signature and the result verified in software.
+final class RootGenerationProcedure: CeremonyProcedure {
+    static let bodyKeys = RootGenerationPlan.bodyKeys
+
+    static func readBody(_ top: StrictMapping, kind: CeremonyKind, dialect: Dialect?, directory: URL,
+                         sink: DiagnosticSink) -> PlanBody? {
+        RootGenerationPlan.read(top, dialect: dialect, directory: directory, sink: sink).map(PlanBody.rootGeneration)
+    }
+
+    static func steps(for resolved: ResolvedPlan) -> [CeremonyStep.Draft] {
+        let plan = resolved.plan
+        let officer = CeremonyStep.officerName
+        var drafts = [StepPlanner.confirmDigest(plan)]
+        for entry in resolved.keys {
+            let key = entry.key
+            let algorithm = key.algorithm?.spokenName ?? ""
+            drafts.append(.init(key.holder, .insertToken(key: key.name), "insert \(entry.token.spoken) and enter its PIN"))
+            drafts.append(.init(key.holder, .generateKey(key: key.name),
+                                "generate \(StepPlanner.article(algorithm)) \(algorithm) key '\(key.name)' on the token and read its attributes back"))
+            if plan.dialect == .notary {
+                for repository in plan.repositories {
+                    drafts.append(.init(key.holder, .issueCertificate(key: key.name, repository: repository),
+                                        "issue the root certificate of key '\(key.name)' for '\(repository)' on the token"))
+                }
+            }
+        }
+        let repositories = plan.repositories.map { "'\($0)'" }.joined(separator: ", ")
+        let files = plan.dialect == .notary ? "root.json for each of" : "root.json for"
+        drafts.append(.init(officer, .buildMetadata, "build \(files) \(repositories) (\(resolved.thresholdSummary); expires \(plan.expires))"))
+        for entry in resolved.keys {
+            drafts.append(.init(entry.key.holder, .sign(key: entry.key.name),
+                                "insert \(entry.token.spoken), enter its PIN and sign the root metadata with key '\(entry.key.name)'"))
+        }
+        drafts.append(.init(officer, .verify, "verify every signature and the root metadata in software, as 'keyceremony verify' does"))
+        return drafts + StepPlanner.closing()
+    }
+
+    private let repositories: [String]
+    private let onlineKeys: [String: MetadataKey]
+    private let keyWork = RootKeyWork()
+    private var drafts: RootDrafts?
+
+    init(resolved: ResolvedPlan, context: CeremonyContext) throws {
+        repositories = resolved.plan.repositories
+        onlineKeys = try OnlineKeys.load(resolved.plan.onlineKeys, dialect: resolved.plan.dialect)
+    }
+
+    var summary: [String] { [] }
+
+    func rootFiles(in directory: URL) -> [String: URL] { Self.rootFilesIn(directory, repositories: repositories) }
+
+    func perform(_ step: CeremonyStep, context: CeremonyContext) throws {
+        switch step.action {
+        case let .generateKey(name):
+            try keyWork.generate(name, context: context)
+        case let .issueCertificate(name, repository):
+            try keyWork.issueCertificate(name, repository: repository, isLast: repository == context.plan.repositories.last, context: context)
+        case .buildMetadata:
+            try buildMetadata(context: context)
+        case let .sign(name):
+            _ = try context.desk.open(name, step: step, console: context.console, transcript: context.transcript)
+            try keyWork.sign(name, drafts: try context.required(drafts, "the root metadata"), context: context)
+        case .verify:
+            try context.required(drafts, "the root metadata").verify(context: context)
+        case .writeBundle:
+            let drafts = try context.required(drafts, "the root metadata")
+            try context.output.writePlan(context.plan.source)
+            try keyWork.writePublicFiles(roots: drafts.drafts.mapValues(\.root), context: context)
+            try drafts.write(to: context.output)
+        default:
+            throw CeremonyFailure(step: step, reason: "internal error: a root-generation has no step '\(step.text)'")
+        }
+    }
+
+    private func buildMetadata(context: CeremonyContext) throws {
+        let drafts = RootDrafts(dialect: context.dialect)
+        for repository in context.plan.repositories {
+            var root = RootMetadata(dialect: context.dialect, version: 1, expires: MetadataTime(context.expiry), keys: [:], roles: [:])
+            var ids: [String: [String]] = [:]
+            var rootKeyIDs: [String] = []
+            for planned in context.resolved.keys {
+                let keyID = root.addKey(try keyWork.metadataKey(planned.key.name, repository: repository, context: context))
+                ids[planned.key.name] = [keyID]
+                rootKeyIDs.append(keyID)
+            }
+            root.roles["root"] = RoleKeys(keyIDs: rootKeyIDs, threshold: Int64(context.plan.root.threshold))
+            for role in OnlineKeyFiles.roles {
+                root.roles[role] = RoleKeys(keyIDs: [root.addKey(try context.required(onlineKeys[role], "the \(role) key"))], threshold: 1)
+            }
+            try drafts.add(root, repository: repository, current: nil, keyIDs: ids, transcript: context.transcript, say: context.console.say)
+        }
+        self.drafts = drafts
+    }
+}

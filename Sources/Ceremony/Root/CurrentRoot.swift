@@ -1,0 +1,96 @@
+import Foundation
+import TrustMetadata
+
+/// The root a rotation or re-sign starts from: one repository's chain of `N.root.json` files as
+/// the previous ceremony wrote them or as they were published, verified as a client would.
+struct CurrentRoot {
+    /// The newest version, which version N+1 replaces.
+    var root: RootMetadata
+    /// Every `N.root.json` found, as read.
+    var chain: [MetadataFile]
+    /// The root the chain was verified from, when the plan pins one.
+    var trusted: MetadataFile?
+    /// Each version's exact bytes, oldest first, to write beside the new version.
+    var history: [(version: Int, bytes: [UInt8])]
+    /// SHA-256 hex of the newest version's file.
+    var newestDigest: String
+    /// The version the chain was verified from.
+    var firstVersion: Int64
+
+    /// Where a repository's root files may be under `previous`: a bundle, its `public/` folder,
+    /// a folder per repository, or (for one repository) the folder itself.
+    static func folders(previous: URL, repository: String, only: Bool) -> [URL] {
+        let relative = BundlePath.metadataFolder(repository: repository)
+        var folders = [previous.appendingPathComponent(BundlePath.publicFolder).appendingPathComponent(relative),
+                       previous.appendingPathComponent(relative),
+                       previous.appendingPathComponent(repository)]
+        if only { folders.append(previous) }
+        return folders
+    }
+
+    /// Finds, reads and verifies the chain for `repository`.
+    ///
+    /// Expiry of the current root is only reported through `say`: re-signing an expired root is
+    /// exactly what a late ceremony must do, and a client accepts N+1 whatever N's expiry.
+    ///
+    /// - Throws: ``CeremonyFailure`` (an input error) listing what was wrong: no root files,
+    ///   a file that cannot be read, or a chain that does not verify, with its findings.
+    static func load(previous: URL, trustedRoot: URL?, repository: String, only: Bool, dialect: Dialect,
+                     at time: Date, say: (String) -> Void) throws -> CurrentRoot {
+        func refuse(_ reason: String) -> CeremonyFailure {
+            CeremonyFailure(step: nil, reason: "the current root of '\(repository)': \(reason)", isInputError: true)
+        }
+        let fm = FileManager.default
+        var found: [(version: Int, url: URL)] = []
+        for folder in folders(previous: previous, repository: repository, only: only) {
+            guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { continue }
+            found = names.compactMap { name in
+                guard name.hasSuffix(".root.json"), let version = Int(name.dropLast(".root.json".count)),
+                      version >= 1, String(version) + ".root.json" == name else { return nil }
+                return (version, folder.appendingPathComponent(name))
+            }.sorted { $0.version < $1.version }
+            if !found.isEmpty { break }
+        }
+        guard !found.isEmpty else {
+            throw refuse("no N.root.json files under \(previous.path) (looked in its public/metadata/\(repository) folder, metadata/\(repository), \(repository)\(only ? " and the folder itself" : ""))")
+        }
+        var chain: [MetadataFile] = []
+        for (version, url) in found {
+            do {
+                chain.append(MetadataFile(name: "\(repository)/\(version).root.json", bytes: Array(try SourceFile.read(url).bytes)))
+            } catch {
+                throw refuse("\(error)")
+            }
+        }
+        var trusted: MetadataFile?
+        if let trustedRoot {
+            do {
+                trusted = MetadataFile(name: trustedRoot.lastPathComponent, bytes: Array(try SourceFile.read(trustedRoot).bytes))
+            } catch {
+                throw refuse("the trusted root: \(error)")
+            }
+        }
+        let verifier = RootVerifier(options: VerificationOptions(dialect: dialect, gun: dialect == .notary ? repository : nil, at: time))
+        let result = verifier.verifyChain(chain, trusted: trusted)
+        let errors = result.findings.filter { $0.severity == .error && $0.check != .expiry }
+        for finding in result.findings where finding.check == .expiry { say("  note: \(finding)") }
+        guard errors.isEmpty, let newest = result.newest else {
+            throw refuse("it does not verify, so it cannot be rotated or re-signed: " + errors.map(\.description).joined(separator: "; "))
+        }
+        guard let last = found.last, newest.version == Int64(last.version) else {
+            throw refuse("the chain stops at version \(result.newest?.version ?? 0), below the newest file found (\(found.last?.version ?? 0))")
+        }
+        let first = trusted.flatMap { try? SignedMetadata(bytes: $0.bytes) }.flatMap { try? RootMetadata(signed: $0.signed) }?.version
+            ?? Int64(found[0].version)
+        return CurrentRoot(root: newest, chain: chain, trusted: trusted,
+                           history: zip(found, chain).map { ($0.version, $1.bytes) },
+                           newestDigest: Hex.sha256(Data(chain[chain.count - 1].bytes)), firstVersion: first)
+    }
+
+    /// The key ID in this root whose public key is `spki`, preferring `preferred` when it matches.
+    func keyID(forSPKI spki: [UInt8], dialect: Dialect) -> String? {
+        root.roles["root"]?.keyIDs.first { keyID in
+            (try? root.keys[keyID]?.material(dialect: dialect).spki) == spki
+        }
+    }
+}
