@@ -17,7 +17,7 @@ struct RehearseTests {
     /// No PIN appears in any file a rehearsal wrote outside pins.json, nor in what it printed.
     static func expectNoPINs(in directory: String, output: String) throws {
         let pins = try pins(directory)
-        #expect(pins.count == 6)
+        #expect(pins.count == 8)
         let files = FileManager.default.enumerator(atPath: directory)!.compactMap { $0 as? String }
             .filter { !$0.hasPrefix("softhsm/") }
         for file in files {
@@ -28,7 +28,9 @@ struct RehearseTests {
         for pin in pins { #expect(!output.contains(pin), "a PIN was printed") }
     }
 
-    @Test("a TUF rehearsal: python-tuf's ngclient accepts the bundle's root; verify, the transcript and the manifest agree")
+    static let stages = ["01-root-generation", "02-root-rotation", "03-root-resign"]
+
+    @Test("a TUF lifecycle rehearsal: python-tuf's ngclient, bootstrapped with version 1, updates through the rotation and the re-sign; verify, the transcript and the manifest agree")
     func tufRehearsal() throws {
         let scratch = try TemporaryDirectory("rehearse-tuf")
         defer { scratch.remove() }
@@ -39,18 +41,33 @@ struct RehearseTests {
         let bundle = "\(out)/01-root-generation"
         let root = "\(bundle)/public/metadata/rehearsal/1.root.json"
 
-        // python-tuf: a repository around the ceremony's root, signed by the online keys, walked by ngclient.
-        let repo = scratch.path("repo")
-        let serve = try PythonTUF.run(["serve-bundle", root, "\(out)/online", repo])
-        #expect(serve.status == 0, "\(serve.output)")
-        let walk = try PythonTUF.walk(repo, target: "hello.txt")
-        #expect(walk.ok, "\(walk.error ?? "")")
-        #expect(walk.root_version == 1)
-        #expect(walk.target_found == true)
-
-        // The plan written for people to read can be checked and rerun.
-        let check = try ProcessRunner.run(try TestPaths.keyceremony, ["plan", "check", "\(out)/plans/01-root-generation.yaml"])
-        #expect(check.status == 0, "\(check.output)")
+        // python-tuf: a repository around each stage's roots, signed by the online keys, walked by ngclient
+        // bootstrapped with version 1.
+        for (index, stage) in Self.stages.enumerated() {
+            let repo = scratch.path("repo-\(stage)")
+            let serve = try PythonTUF.run(["serve-bundle", "\(out)/\(stage)/public/metadata/rehearsal", "\(out)/online", repo])
+            #expect(serve.status == 0, "\(serve.output)")
+            let walk = try PythonTUF.walk(repo, target: "hello.txt")
+            #expect(walk.ok, "\(stage): \(walk.error ?? "")")
+            #expect(walk.root_version == index + 1, "\(stage)")
+            #expect(walk.target_found == true)
+            // Earlier versions are carried byte for byte into each later bundle.
+            if index > 0 {
+                let earlier = try Data(contentsOf: URL(fileURLWithPath: "\(out)/\(Self.stages[index - 1])/public/metadata/rehearsal/\(index).root.json"))
+                #expect(try Data(contentsOf: URL(fileURLWithPath: "\(repo)/\(index).root.json")) == earlier)
+            }
+            // The plans written for people to read can be checked and rerun.
+            let check = try ProcessRunner.run(try TestPaths.keyceremony, ["plan", "check", "\(out)/plans/\(stage).yaml"])
+            #expect(check.status == 0, "\(check.output)")
+            let verify = try ProcessRunner.run(try TestPaths.keyceremony, ["verify", "\(out)/\(stage)"])
+            #expect(verify.status == 0, "\(verify.output)")
+        }
+        // The rotation: Bob left, Dave joined, 3 of 3; Bob signed version 2 for version 1's threshold.
+        let v2 = try RootMetadata(signed: try SignedMetadata(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: "\(out)/02-root-rotation/public/metadata/rehearsal/2.root.json")))).signed)
+        #expect(v2.roles["root"]?.threshold == 3)
+        #expect(v2.roles["root"]?.keyIDs.count == 3)
+        let transcript = try String(contentsOfFile: "\(out)/02-root-rotation/public/transcript.jsonl", encoding: .utf8)
+        #expect(transcript.contains("\"holder\":\"Bob\"") && transcript.contains("\"event\":\"key-found\"") && transcript.contains("\"event\":\"current-root\""))
 
         let verify = try ProcessRunner.run(try TestPaths.keyceremony, ["verify", bundle])
         #expect(verify.status == 0, "\(verify.output)")
@@ -68,7 +85,7 @@ struct RehearseTests {
         try Self.expectNoPINs(in: out, output: run.output)
     }
 
-    @Test("a Notary rehearsal against notary-server: root.json and a targets.json upload, and a fresh notary client lists the repository")
+    @Test("a Notary lifecycle rehearsal against notary-server: version 1 and a targets.json upload, a fresh notary client lists the repository and follows the rotation and the re-sign")
     func notaryRehearsal() async throws {
         let server = try NotaryServer()
         defer { server.stop() }
@@ -103,6 +120,17 @@ struct RehearseTests {
         let list = try server.client(client.path("trust"), ["list", gun])
         #expect(list.status == 0, "\(list.output)")
         #expect(list.stdout.contains("v1"))
+
+        // Versions 2 and 3 uploaded alone; the client that cached version 1 follows each.
+        for (index, stage) in Self.stages.enumerated().dropFirst() {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: "\(out)/\(stage)/public/metadata/\(gun)/root.json")))
+            let rotate = try await HTTP.postMetadata(api, files: [("root", bytes)])
+            try #require(rotate.status == 200, "upload \(stage): \(rotate.status) \(rotate.text)")
+            let follow = try server.client(client.path("trust"), ["list", gun])
+            #expect(follow.status == 0, "\(follow.output)")
+            let cached = try SignedMetadata(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: client.path("trust/tuf/\(gun)/metadata/root.json")))))
+            #expect(cached.signed["version"] == .integer(Int64(index + 1)), "\(stage)")
+        }
 
         try Self.expectNoPINs(in: out, output: run.output)
     }

@@ -307,9 +307,9 @@ final class RootUpdateProcedure: CeremonyProcedure {
         if tally.verified { return text + ", threshold met" }
         let waiting = Array(Set(tally.unsigned.compactMap { holders[$0] }).subtracting(signed)).sorted().map { holder -> String in
             let token = (body.root.keys + body.leaving).first { $0.holder == holder }.flatMap { context.resolved.key($0.name)?.token.spoken }
-            return token.map { "\(holder) with \($0)" } ?? "\(holder) (no token planned)"
+            return token.map { "\(holder) (\($0))" } ?? "\(holder) (no token planned)"
         }
-        text += ", \(tally.missing) more needed from \(EnglishList.join(waiting, conjunction: "or"))"
+        text += "; needs \(tally.missing) more " + (tally.missing >= waiting.count ? "from " : "of ") + EnglishList.join(waiting)
         return text
     }
 }

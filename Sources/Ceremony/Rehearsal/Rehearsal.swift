@@ -1,158 +1,176 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import PKCS11
 import TrustMetadata
 
-/// The main demo and the backbone of the end-to-end tests: everything a root-generation
-/// ceremony needs, made under one directory, then the ceremony itself, unattended.
+/// The main demo and the backbone of the end-to-end tests: a root's lifecycle, rehearsed
+/// unattended on SoftHSM2 tokens — generation, a rotation, and a re-sign — each from a plan
+/// written for people to read and rerun, and each verified.
 ///
-/// Layout: `DIR/softhsm/` (tokens and pins.json), `DIR/online/` (rehearsal online keys, or the
-/// server's snapshot and timestamp keys), `DIR/plans/01-root-generation.yaml`, and the
-/// ceremony's output in `DIR/01-root-generation/`.
+/// Layout: `DIR/softhsm/` (tokens root-a … root-d and pins.json), `DIR/online/` (rehearsal
+/// online keys, or a notary-server's snapshot and timestamp keys), `DIR/plans/NN-kind.yaml`, and
+/// each ceremony's output in `DIR/NN-kind/`. The rotation replaces Bob's key by Dave's new one
+/// and raises the threshold from 2 to 3; Bob, leaving, signs for the old version.
+///
+/// This library makes no network connection: a caller that rehearses against a notary-server
+/// fetches the server's keys itself and passes them in.
 public struct Rehearsal {
-    public struct NotaryServer {
-        public var url: String
-        public var gun: String
-        public init(url: String, gun: String) {
-            self.url = url
-            self.gun = gun
-        }
-    }
-
     public enum Failure: Error, CustomStringConvertible {
         case directoryNotEmpty(String)
-        case server(String)
 
         public var description: String {
             switch self {
             case let .directoryNotEmpty(path): return "'\(path)' exists and is not empty; a rehearsal never writes over anything"
-            case let .server(reason): return reason
             }
         }
     }
 
-    public static let holders = [("Alice", "root-a"), ("Bob", "root-b"), ("Carol", "root-c")]
-    public static let threshold = 2
+    /// One ceremony of the lifecycle.
+    public struct Stage: Sendable {
+        public var kind: CeremonyKind
+        /// `01-root-generation`, …: the plan's name and the output folder's.
+        public var name: String
+        public var threshold: Int
+        public var holders: [String]
+    }
+
+    /// What one stage produced and how it verified.
+    public struct Outcome {
+        public var stage: Stage
+        public var result: CeremonyResult
+        public var report: PathVerifier.Report
+        public var bundle: BundleCheckResult
+    }
+
+    public static let stages = [
+        Stage(kind: .rootGeneration, name: "01-root-generation", threshold: 2, holders: ["Alice", "Bob", "Carol"]),
+        Stage(kind: .rootRotation, name: "02-root-rotation", threshold: 3, holders: ["Alice", "Carol", "Dave"]),
+        Stage(kind: .rootResign, name: "03-root-resign", threshold: 3, holders: ["Alice", "Carol", "Dave"]),
+    ]
+    static let tokenLabels = ["Alice": "root-a", "Bob": "root-b", "Carol": "root-c", "Dave": "root-d"]
 
     public let directory: URL
     public let dialect: Dialect
-    public let notaryServer: NotaryServer?
+    public let repository: String
+    /// Role → key file contents fetched from a notary-server (snapshot, timestamp), if any.
+    public let serverKeys: [String: Data]
 
-    public init(directory: URL, dialect: Dialect, notaryServer: NotaryServer? = nil) {
+    public init(directory: URL, dialect: Dialect, repository: String? = nil, serverKeys: [String: Data] = [:]) {
         self.directory = directory.standardizedFileURL
-        self.dialect = notaryServer == nil ? dialect : .notary
-        self.notaryServer = notaryServer
+        self.dialect = serverKeys.isEmpty ? dialect : .notary
+        self.repository = repository ?? (self.dialect == .notary ? "example.com/rehearsal" : "rehearsal")
+        self.serverKeys = serverKeys
     }
 
-    public var repository: String { notaryServer?.gun ?? (dialect == .notary ? "example.com/rehearsal" : "rehearsal") }
     public var tokens: RehearsalTokens { RehearsalTokens(directory: directory.appendingPathComponent("softhsm")) }
-    public var planURL: URL { directory.appendingPathComponent("plans/01-root-generation.yaml") }
-    public var outputURL: URL { directory.appendingPathComponent("01-root-generation") }
+    public func planURL(_ stage: Stage) -> URL { directory.appendingPathComponent("plans/\(stage.name).yaml") }
+    public func outputURL(_ stage: Stage) -> URL { directory.appendingPathComponent(stage.name) }
 
-    /// Makes the tokens, the online keys and the plan. Returns the plan's location.
+    /// Makes the tokens, the online keys and the first plan. Returns the first plan's location.
     public func prepare() throws -> URL {
         let fm = FileManager.default
         if let contents = try? fm.contentsOfDirectory(atPath: directory.path), !contents.isEmpty {
             throw Failure.directoryNotEmpty(directory.path)
         }
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-        _ = try tokens.create(labels: Self.holders.map(\.1))
+        _ = try tokens.create(labels: Self.tokenLabels.values.sorted())
         let online = directory.appendingPathComponent("online")
-        try fm.createDirectory(at: online, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        var files: [String: String] = [:]
-        for role in ["targets", "snapshot", "timestamp"] {
-            if let server = notaryServer, role != "targets" {
-                let name = "\(role).key.json"
-                try Self.fetchServerKey(server: server, role: role).write(to: online.appendingPathComponent(name))
-                files[role] = "../online/\(name)"
+        try SafeFile.makeDirectories(online)
+        for role in OnlineKeyFiles.roles {
+            if let key = serverKeys[role] {
+                try SafeFile.create(online.appendingPathComponent("\(role).key.json"), contents: key)
             } else {
                 let signer = try SoftwareSigner(generating: .ecdsaP256)
-                try Self.create(online.appendingPathComponent("\(role).key.pem"), Data(signer.privateKeyPEM.utf8), mode: 0o600)
-                try Self.create(online.appendingPathComponent("\(role).pub.pem"), Data(signer.publicKey.pem.utf8), mode: 0o644)
-                files[role] = "../online/\(role).pub.pem"
+                try SafeFile.create(online.appendingPathComponent("\(role).key.pem"), contents: Data(signer.privateKeyPEM.utf8), mode: 0o600)
+                try SafeFile.create(online.appendingPathComponent("\(role).pub.pem"), contents: Data(signer.publicKey.pem.utf8))
             }
         }
-        try fm.createDirectory(at: planURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Self.create(planURL, Data(planText(onlineKeys: files).utf8), mode: 0o644)
-        return planURL
+        try SafeFile.makeDirectories(planURL(Self.stages[0]).deletingLastPathComponent())
+        try writePlan(Self.stages[0], previous: nil)
+        return planURL(Self.stages[0])
     }
 
-    func planText(onlineKeys: [String: String]) -> String {
+    /// Runs every stage unattended, writing each later plan from the root the stage before made.
+    /// Stops at the first stage that fails or does not verify.
+    public func run(say: @escaping (String) -> Void = { print($0); fflush(nil) }) throws -> [Outcome] {
+        tokens.activate()
+        var outcomes: [Outcome] = []
+        for (index, stage) in Self.stages.enumerated() {
+            if index > 0 { try writePlan(stage, previous: Self.stages[index - 1]) }
+            say("\n=== \(stage.name) ===")
+            let plan = try Plan.load(contentsOf: planURL(stage))
+            let resolved = try ResolvedPlan.resolve(plan: plan, profile: nil)
+            let console = try RehearsalConsole(pinFile: tokens.pinFilePath, assumeYes: true, output: say)
+            let result = try CeremonyRunner.run(resolved, options: CeremonyOptions(output: outputURL(stage), rehearsal: true), console: console)
+            let report = try PathVerifier(options: VerificationOptions(dialect: dialect, gun: dialect == .notary ? repository : nil))
+                .verify(path: outputURL(stage).path)
+            let outcome = Outcome(stage: stage, result: result, report: report, bundle: BundleCheck.run(directory: outputURL(stage)))
+            outcomes.append(outcome)
+            if report.findings.contains(where: { $0.severity == .error }) || !outcome.bundle.isValid { break }
+        }
+        return outcomes
+    }
+
+    private func writePlan(_ stage: Stage, previous: Stage?) throws {
         var text = """
-        # Written by `keyceremony rehearse`: a root-generation rehearsal on SoftHSM2 tokens.
+        # Written by `keyceremony rehearse`: a \(stage.kind.rawValue) rehearsal on SoftHSM2 tokens.
         # Run it again with:
-        #   keyceremony run \(planURL.path) --out DIR --rehearsal --yes --pins \(tokens.pinFilePath)
+        #   keyceremony run \(planURL(stage).path) --out DIR --rehearsal --yes --pins \(tokens.pinFilePath)
         version: 1
-        ceremony: root-generation
+        ceremony: \(stage.kind.rawValue)
         dialect: \(dialect.rawValue)
-        description: Rehearsal of root generation for \(repository) on SoftHSM2 tokens
+        description: Rehearsal of \(stage.kind.rawValue) for \(repository) on SoftHSM2 tokens
         repositories:
           - \(Self.quoted(repository))
         expires: 30d
         module: softhsm
-        root:
-          threshold: \(Self.threshold)
-          keys:
 
         """
-        for (holder, label) in Self.holders {
-            text += """
-                - name: \(label)
-                  holder: \(holder)
-                  token: { label: \(label) }
-                  algorithm: ecdsa-p256
-
-            """
+        var keyIDs: [String: String] = [:]
+        if let previous {
+            text += "previous: ../\(previous.name)\n"
+            keyIDs = try currentKeyIDs(outputURL(previous))
         }
-        text += "online_keys:\n"
-        for role in ["targets", "snapshot", "timestamp"] { text += "  \(role): \(onlineKeys[role] ?? "")\n" }
-        text += "witnesses:\n  - Wendy\n"
-        return text
-    }
-
-    /// Runs the prepared plan unattended into ``outputURL`` and verifies the result.
-    public func run(say: @escaping (String) -> Void = { print($0); fflush(nil) }) throws -> (result: CeremonyResult, report: PathVerifier.Report, bundle: BundleCheckResult) {
-        let plan = try Plan.load(contentsOf: planURL)
-        let resolved = try ResolvedPlan.resolve(plan: plan, profile: nil)
-        tokens.activate()
-        let console = try RehearsalConsole(pinFile: tokens.pinFilePath, assumeYes: true, output: say)
-        let result = try CeremonyRunner.run(resolved, options: CeremonyOptions(output: outputURL, rehearsal: true), console: console)
-        let report = try PathVerifier(options: VerificationOptions(dialect: dialect, gun: dialect == .notary ? repository : nil))
-            .verify(path: outputURL.path)
-        return (result, report, BundleCheck.run(directory: outputURL))
-    }
-
-    static func fetchServerKey(server: NotaryServer, role: String) throws -> Data {
-        let base = server.url.hasSuffix("/") ? String(server.url.dropLast()) : server.url
-        guard let url = URL(string: "\(base)/v2/\(server.gun)/_trust/tuf/\(role).key") else {
-            throw Failure.server("'\(server.url)' and '\(server.gun)' do not make a valid URL")
+        text += "root:\n  threshold: \(stage.threshold)\n  keys:\n"
+        for holder in stage.holders { text += keyEntry(holder, keyID: keyIDs[holder]) }
+        if stage.kind == .rootRotation {
+            text += "leaving:\n"
+            for holder in Stage.holdersLeaving(from: previous, to: stage) { text += keyEntry(holder, keyID: keyIDs[holder]) }
         }
-        let semaphore = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var outcome: Result<Data, Error> = .failure(Failure.server("no answer from \(url)"))
-        let task = URLSession.shared.dataTask(with: url) { data, response, error in
-            if let error {
-                outcome = .failure(Failure.server("cannot fetch the \(role) key from \(url): \(error.localizedDescription)"))
-            } else if let http = response as? HTTPURLResponse, http.statusCode != 200 {
-                outcome = .failure(Failure.server("notary-server answered \(http.statusCode) for \(url)"))
-            } else {
-                outcome = .success(data ?? Data())
+        if stage.kind == .rootGeneration {
+            text += "online_keys:\n"
+            for role in OnlineKeyFiles.roles {
+                text += "  \(role): ../online/\(role)\(serverKeys[role] == nil ? ".pub.pem" : ".key.json")\n"
             }
-            semaphore.signal()
         }
-        task.resume()
-        if semaphore.wait(timeout: .now() + 30) == .timedOut {
-            task.cancel()
-            throw Failure.server("notary-server at \(server.url) did not answer within 30 s")
-        }
-        return try outcome.get()
+        text += "witnesses:\n  - Wendy\n"
+        try SafeFile.create(planURL(stage), contents: Data(text.utf8))
     }
 
-    static func create(_ url: URL, _ data: Data, mode: Int) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: mode]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+    private func keyEntry(_ holder: String, keyID: String?) -> String {
+        let label = Self.tokenLabels[holder] ?? holder
+        let source = keyID.map { "key_id: \($0)" } ?? "algorithm: ecdsa-p256"
+        return """
+            - name: \(label)
+              holder: \(holder)
+              token: { label: \(label) }
+              \(source)
+
+        """
+    }
+
+    /// Holder → root key ID in the root a stage wrote, read from its transcript-free public output.
+    private func currentKeyIDs(_ output: URL) throws -> [String: String] {
+        let rootFile = output.appendingPathComponent(BundlePath.publicFolder)
+            .appendingPathComponent(BundlePath.metadataFolder(repository: repository)).appendingPathComponent("root.json")
+        let root = try RootMetadata(signed: try SignedMetadata(bytes: Array(try SourceFile.read(rootFile).bytes)).signed)
+        // The transcript names who signed under which key ID; the root lists the key IDs.
+        let transcript = try TranscriptVerifier.verify(fileAt: output.appendingPathComponent(BundlePath.publicFolder).appendingPathComponent(BundlePath.transcript))
+        var result: [String: String] = [:]
+        for record in transcript.records {
+            guard case let .signature(signature) = record.event, root.roles["root"]?.keyIDs.contains(signature.keyID) == true else { continue }
+            result[signature.holder] = signature.keyID
         }
+        return result
     }
 
     /// A YAML double-quoted scalar (JSON string syntax is valid YAML).
@@ -167,5 +185,12 @@ public struct Rehearsal {
             }
         }
         return quoted + "\""
+    }
+}
+
+extension Rehearsal.Stage {
+    /// Holders of `previous` who are not holders of `stage`.
+    static func holdersLeaving(from previous: Rehearsal.Stage?, to stage: Rehearsal.Stage) -> [String] {
+        (previous?.holders ?? []).filter { !stage.holders.contains($0) }
     }
 }

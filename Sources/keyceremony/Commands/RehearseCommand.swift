@@ -6,14 +6,16 @@ import TrustMetadata
 struct RehearseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rehearse",
-        abstract: "Rehearse a root-generation ceremony end to end on SoftHSM2 tokens.",
+        abstract: "Rehearse a root's lifecycle end to end on SoftHSM2 tokens: generation, rotation, re-sign.",
         discussion: """
         Makes everything under DIR and runs it unattended:
-          DIR/softhsm/                     three SoftHSM2 tokens (root-a, root-b, root-c) and pins.json
-          DIR/online/                      rehearsal online keys (PEM), or the server's keys
-          DIR/plans/01-root-generation.yaml  the plan, readable and runnable again with 'keyceremony run'
-          DIR/01-root-generation/          the ceremony's output (public/ and backup/)
-        then verifies the result as 'keyceremony verify' would, and prints a summary.
+          DIR/softhsm/                 four SoftHSM2 tokens (root-a … root-d) and pins.json
+          DIR/online/                  rehearsal online keys (PEM), or the server's keys
+          DIR/plans/NN-KIND.yaml       each ceremony's plan, readable and runnable again with 'keyceremony run'
+          DIR/01-root-generation/      version 1: 2 of Alice, Bob, Carol
+          DIR/02-root-rotation/        version 2: Bob's key leaves, Dave's new key joins, threshold 3
+          DIR/03-root-resign/          version 3: the same keys, a new expiry
+        Each later plan is written from the root the stage before made. Each stage is verified         as 'keyceremony verify' would, and a summary is printed.
 
         With --notary-server URL --gun GUN, the snapshot and timestamp keys are fetched from that \
         notary-server, so the resulting root.json can be uploaded there.
@@ -46,8 +48,16 @@ struct RehearseCommand: ParsableCommand {
     }
 
     func run() throws {
-        let server = notaryServer.map { Rehearsal.NotaryServer(url: $0, gun: gun!) }
-        let rehearsal = Rehearsal(directory: URL(fileURLWithPath: out), dialect: Dialect(rawValue: dialect)!, notaryServer: server)
+        var serverKeys: [String: Data] = [:]
+        if let notaryServer, let gun {
+            do {
+                serverKeys = try NotaryServerKeys.fetch(server: notaryServer, gun: gun)
+            } catch {
+                throw CommandFailure.exit(error, usage: true)
+            }
+        }
+        let rehearsal = Rehearsal(directory: URL(fileURLWithPath: out), dialect: Dialect(rawValue: dialect)!,
+                                  repository: gun, serverKeys: serverKeys)
         do {
             let plan = try rehearsal.prepare()
             print("Rehearsal tokens: \(rehearsal.tokens.configPath) (PINs in \(rehearsal.tokens.pinFilePath), mode 0600)")
@@ -55,29 +65,31 @@ struct RehearseCommand: ParsableCommand {
         } catch {
             throw CommandFailure.exit(error, usage: error is Rehearsal.Failure)
         }
-        let outcome: (result: CeremonyResult, report: PathVerifier.Report, bundle: BundleCheckResult)
+        let outcomes: [Rehearsal.Outcome]
         do {
-            outcome = try rehearsal.run()
+            outcomes = try rehearsal.run()
         } catch let failure as CeremonyFailure {
             throw CommandFailure.exit(failure, usage: failure.isInputError)
         } catch {
             throw CommandFailure.exit(error)
         }
-        let errors = outcome.report.findings.filter { $0.severity == .error }
-        print("\nVerification: \(errors.isEmpty ? "passed" : "FAILED") (\(outcome.report.files.count) files; bundle \(outcome.bundle.isValid ? "consistent" : "INCONSISTENT"))")
-        for finding in errors { print("  \(finding)") }
-        for problem in outcome.bundle.problems { print("  \(problem)") }
-        print("""
-
-        Summary (REHEARSAL — not for production):
-          dialect:      \(rehearsal.dialect.rawValue)
-          repository:   \(rehearsal.repository)
-          root:         \(Rehearsal.threshold) of \(Rehearsal.holders.map(\.0).joined(separator: ", ")) (ECDSA P-256 on SoftHSM2)
-          bundle:       \(outcome.result.directory.path)/public
-          root.json:    \(outcome.result.rootFiles.values.map(\.path).sorted().joined(separator: ", "))
-          plan digest:  \(outcome.result.planDigest.hex)
-          verify again: keyceremony verify \(outcome.result.directory.path)
-        """)
-        if !errors.isEmpty || !outcome.bundle.isValid { throw ExitCode(1) }
+        var failed = outcomes.count < Rehearsal.stages.count
+        print("\nSummary (REHEARSAL — not for production): \(rehearsal.dialect.rawValue) repository \(rehearsal.repository), ECDSA P-256 on SoftHSM2")
+        for outcome in outcomes {
+            let errors = outcome.report.findings.filter { $0.severity == .error }
+            failed = failed || !errors.isEmpty || !outcome.bundle.isValid
+            print("""
+              \(outcome.stage.name): \(errors.isEmpty ? "verified" : "FAILED") (\(outcome.report.files.count) files; bundle \(outcome.bundle.isValid ? "consistent" : "INCONSISTENT"))
+                root:         \(outcome.stage.threshold) of \(outcome.stage.holders.joined(separator: ", "))
+                bundle:       \(outcome.result.directory.path)/public
+                root.json:    \(outcome.result.rootFiles.values.map(\.path).sorted().joined(separator: ", "))
+                plan digest:  \(outcome.result.planDigest.hex)
+                verify again: keyceremony verify \(outcome.result.directory.path)
+            """)
+            for finding in errors { print("    \(finding)") }
+            for problem in outcome.bundle.problems { print("    \(problem)") }
+        }
+        print("\nVerification: \(failed ? "FAILED" : "passed") for every stage")
+        if failed { throw ExitCode(1) }
     }
 }
