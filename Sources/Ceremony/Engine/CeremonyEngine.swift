@@ -54,7 +54,7 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
         console.say("Ceremony: \(plan.description)")
         for line in procedure.summary { console.say(line) }
         do {
-            for step in resolved.steps {
+            for step in StepPlanner.number(Procedure.steps(for: resolved)) {
                 if Interruption.requested {
                     // Ctrl-C while the previous step worked: that step finished and is on record.
                     throw CeremonyFailure(step: context.currentStep, reason: "interrupted (Ctrl-C or SIGTERM) after this step completed", interrupted: true)

@@ -24,10 +24,7 @@ public enum Interruption {
             for signalNumber in [SIGINT, SIGTERM] {
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-                source.setEventHandler {
-                    flag = true
-                    if restorePrompt != nil || handler == nil { interruptAtPrompt() }
-                }
+                source.setEventHandler { arrived() }
                 source.resume()
                 sources.append(source)
             }
@@ -43,6 +40,20 @@ public enum Interruption {
             signal(SIGINT, SIG_DFL)
             signal(SIGTERM, SIG_DFL)
         }
+    }
+
+    /// What a SIGINT or SIGTERM does, on the interruption queue: a prompt is abandoned at once;
+    /// a working step finishes first, and the engine stops before the next one.
+    private static func arrived() {
+        flag = true
+        if restorePrompt != nil || handler == nil { interruptAtPrompt() }
+    }
+
+    /// Delivers an interruption as the signal source would. In-process engine tests use it, since
+    /// a signal sent to a multi-threaded test process may land on a thread that ignores it; the
+    /// real signal path is tested on the CLI through a pseudo-terminal.
+    static func deliverForTesting() {
+        queue.sync { arrived() }
     }
 
     /// Whether an interruption arrived while a step was working.

@@ -8,22 +8,27 @@ import PKCS11
 /// token named twice (say, by label and by serial): a 2-of-3 root must never quietly become 2 of
 /// 2 tokens. Every token shown is recorded in the transcript with its holder.
 final class TokenDesk {
-    private let module: PKCS11Module
+    /// Nil for a ceremony that uses no token.
+    private let module: PKCS11Module?
     private let keys: [String: ResolvedPlan.ResolvedKey]
     private var sessions: [String: Session] = [:]
     private(set) var identities: [String: TokenIdentity] = [:]
 
-    /// Opens the module of a resolved plan.
+    /// Opens the module of a resolved plan, when the plan uses any token.
     ///
     /// - Throws: ``CeremonyFailure`` (an input error) when the module is not installed or does not load.
     init(resolved: ResolvedPlan) throws {
-        guard let path = resolved.module.resolvedPath() else {
-            throw CeremonyFailure(step: nil, reason: "PKCS#11 module \(resolved.module) is not installed on this machine", isInputError: true)
-        }
-        do {
-            module = try PKCS11Module.open(path)
-        } catch {
-            throw CeremonyFailure(step: nil, reason: "\(error)", isInputError: true)
+        if let reference = resolved.module, !resolved.keys.isEmpty {
+            guard let path = reference.resolvedPath() else {
+                throw CeremonyFailure(step: nil, reason: "PKCS#11 module \(reference) is not installed on this machine", isInputError: true)
+            }
+            do {
+                module = try PKCS11Module.open(path)
+            } catch {
+                throw CeremonyFailure(step: nil, reason: "\(error)", isInputError: true)
+            }
+        } else {
+            module = nil
         }
         keys = Dictionary(resolved.keys.map { ($0.key.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -34,7 +39,7 @@ final class TokenDesk {
     /// Finds the token planned for `name`, checks it is the same token as at any earlier visit
     /// and not another key's, records it, opens a session and logs in with the holder's PIN.
     func open(_ name: String, step: CeremonyStep, console: CeremonyConsole, transcript: TranscriptWriter) throws -> Session {
-        guard let planned = keys[name] else {
+        guard let planned = keys[name], let module else {
             throw CeremonyFailure(step: step, reason: "internal error: key '\(name)' is not in the plan; the ceremony stops and nothing is published")
         }
         let token = try TokenCheck.find(planned.token, in: module)

@@ -96,9 +96,10 @@ public enum PlanCheck {
     /// only a warning, since plans are often checked away from the ceremony room.
     static func environmentFindings(_ resolved: ResolvedPlan) -> [PlanDiagnostic] {
         let source = resolved.profile.flatMap { $0.module == nil ? nil : $0.source } ?? resolved.plan.source
-        guard let path = resolved.module.resolvedPath() else {
+        guard let module = resolved.module else { return [] }
+        guard let path = module.resolvedPath() else {
             return [at(source, SourceLocation(line: 1, column: 1), .warning,
-                       "module '\(resolved.module)' is not installed on this machine")]
+                       "module '\(module)' is not installed on this machine")]
         }
         if !FileManager.default.fileExists(atPath: path) {
             return [at(source, SourceLocation(line: 1, column: 1), .warning,

@@ -6,8 +6,9 @@ import PKCS11
 public struct ResolvedPlan: Sendable, Equatable {
     public var plan: Plan
     public var profile: SiteProfile?
-    /// The module to load: the profile's if it names one, else the plan's.
-    public var module: ModuleReference
+    /// The module to load: the profile's if it names one, else the plan's; nil only when no
+    /// key uses a token.
+    public var module: ModuleReference?
     /// The keys whose tokens come to the ceremony, in plan order, each with its token.
     public var keys: [ResolvedKey]
 
@@ -47,7 +48,7 @@ public struct ResolvedPlan: Sendable, Equatable {
             }
         }
         let module = profile?.module ?? plan.module
-        if module == nil {
+        if module == nil && !tokenKeys.isEmpty {
             error(plan.source, start, "no PKCS#11 module: the plan has no 'module' and no site profile gives one")
         }
         var keys: [ResolvedKey] = []
@@ -72,7 +73,7 @@ public struct ResolvedPlan: Sendable, Equatable {
             used[token] = used[token] ?? key.name
             keys.append(ResolvedKey(key: key, token: token, tokenFromProfile: fromProfile != nil))
         }
-        guard diagnostics.isEmpty, let module else { throw PlanError(diagnostics: diagnostics) }
+        guard diagnostics.isEmpty else { throw PlanError(diagnostics: diagnostics) }
         return ResolvedPlan(plan: plan, profile: profile, module: module, keys: keys)
     }
 

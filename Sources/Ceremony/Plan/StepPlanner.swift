@@ -4,8 +4,11 @@
 /// list reviewed weeks ahead is the list that runs.
 enum StepPlanner {
     static func steps(for resolved: ResolvedPlan) -> [CeremonyStep] {
-        let drafts = CeremonyCatalog.procedure(for: resolved.plan.ceremony).steps(for: resolved)
-        return drafts.enumerated().map { index, draft in
+        number(CeremonyCatalog.procedure(for: resolved.plan.ceremony).steps(for: resolved))
+    }
+
+    static func number(_ drafts: [CeremonyStep.Draft]) -> [CeremonyStep] {
+        drafts.enumerated().map { index, draft in
             CeremonyStep(number: index + 1, total: drafts.count, actor: draft.actor,
                          action: draft.action, text: draft.text)
         }
