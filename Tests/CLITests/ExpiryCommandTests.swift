@@ -351,11 +351,13 @@ struct ExpiryCommandTests {
         try FileManager.default.createDirectory(atPath: scratch.path("empty"), withIntermediateDirectories: true)
         #expect(try Self.expiry([scratch.path("empty")]).status == 2)
 
-        for margin in ["5x", "-5d", "2030-01-01T00:00:00Z", ""] {
+        for margin in ["5x", "-5d", "2030-01-01T00:00:00Z", "0.5d"] {
             let bad = try Self.expiry([tuf, "--margin=\(margin)"])
             #expect(bad.status == 2, "--margin \(margin)")
             #expect(bad.stderr.contains("is not a duration"), "\(bad.stderr)")
         }
+        // An empty value is argument-parser's usage error, still exit 2.
+        #expect(try Self.expiry([tuf, "--margin="]).status == 2)
         let badAt = try Self.expiry([tuf, "--at", "tomorrow"])
         #expect(badAt.status == 2)
         #expect(badAt.stderr.contains("RFC 3339"))
