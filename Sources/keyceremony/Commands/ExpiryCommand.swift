@@ -10,29 +10,29 @@ struct ExpiryCommand: ParsableCommand {
         commandName: "expiry",
         abstract: "When each role and Notary root certificate expires, and the latest date for the next ceremony.",
         discussion: """
-        PATH may be a ceremony bundle (DIR with public/metadata/<repository>/), its public/
-        folder, a metadata directory (N.root.json, root.json, targets.json, snapshot.json,
-        timestamp.json, delegated roles; folders below are searched too), or one metadata
+        PATH may be a ceremony bundle (DIR with public/metadata/<repository>/), its public/ \
+        folder, a metadata directory (N.root.json, root.json, targets.json, snapshot.json, \
+        timestamp.json, delegated roles; folders below are searched too), or one metadata \
         file. For every repository found it lists:
-          • the newest root's expiry (the highest version among N.root.json and root.json);
+          • the newest root's expiry (highest version of N.root.json and root.json);
           • targets, snapshot, timestamp and delegated roles, where present;
-          • Notary: each root certificate's notAfter (the ecdsa-x509 / rsa-x509 root keys);
-          • the latest date for the next ceremony: the earliest of those dates minus the
-            margin.
+          • Notary: each root certificate's notAfter (ecdsa-x509/rsa-x509 root keys);
+          • the latest date for the next ceremony: the earliest of those dates
+            minus the margin.
         Dates are UTC, to the second. Nothing is verified here: use `keyceremony verify`.
 
-        --margin is a duration: 60d (days), 8w (weeks), 1y (calendar years), or ISO 8601
-        P3M, P1Y6M. Something is inside the margin when --at (default: now) is at or after
+        --margin is a duration: 60d (days), 8w (weeks), 1y (calendar years), or ISO 8601 \
+        P3M, P1Y6M. Something is inside the margin when --at (default: now) is at or after \
         its expiry minus the margin, and expired when --at is at or after its expiry.
 
-        --json prints schema 1 (see the README). --ics FILE writes an RFC 5545 calendar:
-        one event "next ceremony for <repository>" at the latest date (with a reminder 14
-        days before) and one per expiry; UIDs stay the same for the same dates, so
-        importing a newer file updates rather than duplicates. An existing FILE is never
-        replaced.
+        --json prints schema 1 (see the README). --ics FILE writes an RFC 5545 calendar: \
+        one event "next ceremony for <repository>" at the latest date (with a reminder 14 \
+        days before) and one per expiry, stamped with --at; UIDs stay the same for the same \
+        dates, so importing a newer file updates rather than duplicates. An existing FILE \
+        is never replaced.
 
-        Exit status: 0 when everything is outside the margin, 1 when anything is inside
-        the margin or expired (each named on the output), 2 for usage or input errors
+        Exit status: 0 when everything is outside the margin, 1 when anything is inside \
+        the margin or expired (each named in the output), 2 for usage or input errors \
         (missing path, unreadable or malformed metadata, an existing --ics file).
 
         Examples:
