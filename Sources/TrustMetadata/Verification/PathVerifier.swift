@@ -142,7 +142,7 @@ public struct PathVerifier: Sendable {
 
     /// Delegated targets files by role name: `<role>.json` or the highest `N.<role>.json`
     /// (TUF), `targets/<role>.json` (Notary).
-    private func delegatedFiles(in directory: URL, names: [String], dialect: Dialect) throws(InputError) -> [String: MetadataFile] {
+    func delegatedFiles(in directory: URL, names: [String], dialect: Dialect) throws(InputError) -> [String: MetadataFile] {
         var result: [String: MetadataFile] = [:]
         let topLevel: Set<String> = ["root", "targets", "snapshot", "timestamp"]
         switch dialect {
