@@ -6,7 +6,8 @@ usage: expiry-dates.py [--margin-days N] FILE...
 Prints JSON: for each FILE its signed._type, version and expires (UTC, whole seconds,
 fraction dropped), and for Notary root files the notAfter of every ecdsa-x509/rsa-x509
 root key as `openssl x509 -enddate` reports it; then the earliest of all those dates,
-that date minus N days ("next_ceremony", default 60) and one second before it.
+that date minus N days ("next_ceremony", default 60) and one second before it. Snapshot and
+timestamp dates are listed but do not set "next_ceremony": online keys re-sign them.
 """
 import base64
 import datetime
@@ -45,7 +46,8 @@ def main(argv):
         with open(path, "rb") as handle:
             signed = json.load(handle)["signed"]
         expires = parse_rfc3339(signed["expires"])
-        dates.append(expires)
+        if signed["_type"].lower() not in ("snapshot", "timestamp"):
+            dates.append(expires)
         entry = {"type": signed["_type"], "version": signed["version"], "expires": fmt(expires), "certificates": {}}
         if signed["_type"] == "Root":
             for key_id in signed["roles"]["root"]["keyids"]:

@@ -12,6 +12,11 @@ import TrustMetadata
 ///   ``MetadataTime/isExpired(at:)``).
 /// - It is **inside the margin** when `at` is at or after its instant minus the margin.
 /// - Otherwise it is **ok**.
+///
+/// Snapshot and timestamp metadata are listed but do not set the deadline or the status:
+/// their keys are online and they are re-signed by the repository (notary-server holds both in
+/// Notary), every few days, never at a ceremony. Counting them would make every published
+/// repository look overdue.
 public struct ExpiryCalendar: Sendable {
     /// How urgent an item is, from least to most.
     public enum Status: String, Sendable, Comparable {
@@ -68,6 +73,9 @@ public struct ExpiryCalendar: Sendable {
         public var deadline: Date
         public var status: Status
 
+        /// Whether a ceremony renews this item: everything but the online snapshot and timestamp.
+        public var needsCeremony: Bool { entry.kind == .certificate || !["snapshot", "timestamp"].contains(entry.role) }
+
         /// The item in words: `root (version 3)`, `root certificate 1a2b3c4d5e6f`, `targets/releases (version 1)`.
         public var what: String {
             switch entry.kind {
@@ -88,8 +96,8 @@ public struct ExpiryCalendar: Sendable {
         public var items: [Item]
         /// The latest date for the next ceremony (earliest item deadline); nil when nothing was found.
         public var nextCeremony: Date?
-        /// The most urgent item status (``Status/ok`` when there are none).
-        public var status: Status { items.map(\.status).max() ?? .ok }
+        /// The most urgent status of the items a ceremony renews (``Status/ok`` when there are none).
+        public var status: Status { items.filter(\.needsCeremony).map(\.status).max() ?? .ok }
     }
 
     /// "Now", as given by `--at` or the clock.
@@ -109,7 +117,7 @@ public struct ExpiryCalendar: Sendable {
                 return Item(repository: repository.name, entry: entry, expires: expires, deadline: deadline, status: status)
             }.sorted { ($0.expires, $0.what) < ($1.expires, $1.what) }
             return Repository(name: repository.name, path: repository.path, dialect: repository.dialect,
-                              items: items, nextCeremony: items.map(\.deadline).min())
+                              items: items, nextCeremony: items.filter(\.needsCeremony).map(\.deadline).min())
         }
     }
 
@@ -121,7 +129,7 @@ public struct ExpiryCalendar: Sendable {
 
     /// One sentence for each item that is expired or inside the margin, most urgent first.
     public var problems: [String] {
-        let urgent = repositories.flatMap(\.items).filter { $0.status != .ok }
+        let urgent = repositories.flatMap(\.items).filter { $0.status != .ok && $0.needsCeremony }
             .sorted { ($1.status, $0.expires) < ($0.status, $1.expires) }
         return urgent.map { item in
             let expires = Self.format(item.expires)
