@@ -103,3 +103,26 @@ struct TokenSelectionTests {
         #expect(!token.info.userPIN.locked)
     }
 }
+
+@Suite("Token labels and URI attributes compare as bytes")
+struct TokenLabelBytesTests {
+    @Test("a label in NFD does not select the token whose label is NFC, by label or by URI")
+    func nfcNFDLabels() throws {
+        let token = try SoftHSMSandbox.makeToken("caf\u{E9}")
+        let nfc = token.label
+        let nfd = nfc.replacingOccurrences(of: "\u{E9}", with: "e\u{301}")
+        #expect(nfc == nfd)  // Swift's String == calls them equal; the token stores other bytes.
+        #expect(Array(nfc.utf8) != Array(nfd.utf8))
+        let module = try SoftHSMSandbox.module()
+        #expect(try module.token(matching: .label(nfc)).identity.serial == token.info.identity.serial)
+        #expect(throws: PKCS11Error.self) { try module.token(matching: .label(nfd)) }
+        func percentEncoded(_ text: String) -> String {
+            text.utf8.map { $0 < 0x80 ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
+        }
+        let byNFC = try TokenSelector.parse("pkcs11:token=\(percentEncoded(nfc))")
+        let byNFD = try TokenSelector.parse("pkcs11:token=\(percentEncoded(nfd))")
+        #expect(try module.token(matching: byNFC).identity.label == nfc)
+        #expect(throws: PKCS11Error.self) { try module.token(matching: byNFD) }
+        #expect(byNFC.matches(token.info) && !byNFD.matches(token.info))
+    }
+}

@@ -44,10 +44,60 @@ struct JSONParserTests {
         #expect(throws: Never.self) { try JSONParser.parse(fine) }
     }
 
-    @Test("integers out of range are errors, not rounded")
-    func largeIntegers() throws {
-        #expect(throws: JSONParseError.self) { try JSONParser.parse("9223372036854775808") }
+    @Test("integers beyond 64 bits are kept exactly, never rounded or refused as malformed", arguments: [
+        "9223372036854775808", "18446744073709551616", "-9223372036854775809", "100000000000000000000000000000000000000000",
+    ])
+    func largeIntegers(text: String) throws {
+        #expect(try JSONParser.parse(text) == .bigInteger(text))
+        #expect(try CanonicalJSONEncoder.encode(JSONParser.parse("[\(text)]")) == Array("[\(text)]".utf8))
         #expect(try JSONParser.parse("-9223372036854775808") == .integer(.min))
+        #expect(try JSONParser.parse("9223372036854775807") == .integer(.max))
+    }
+
+    @Test("a field this tool must read as Int64 names the limit and its value")
+    func integerLimit() throws {
+        let text = #"{"_type":"root","spec_version":"1.0.31","version":18446744073709551616,"expires":"2030-01-01T00:00:00Z","keys":{},"roles":{}}"#
+        guard case .object(let signed) = try JSONParser.parse(text) else { Issue.record("not an object"); return }
+        #expect(throws: MetadataError.invalidField(path: "signed.version", reason:
+            "the integer 18446744073709551616 is over this tool's limit for version (-9223372036854775808 to 9223372036854775807)")) {
+            try RootMetadata(signed: signed)
+        }
+    }
+
+    @Test("nesting past the depth limit is reported as a limit with its value, not as malformed JSON")
+    func depthLimitIsALimit() {
+        let deep = String(repeating: "[", count: JSONParser.maximumDepth + 1) + String(repeating: "]", count: JSONParser.maximumDepth + 1)
+        do {
+            _ = try JSONParser.parse(deep)
+            Issue.record("parsed")
+        } catch {
+            #expect(error.isLimit)
+            #expect(error.description == "JSON at byte 128 is over this tool's limit: nesting deeper than 128 levels")
+        }
+    }
+
+    @Test("member names are compared as bytes: NFC and NFD are two members, a byte duplicate is refused", arguments: [
+        ("caf\u{E9}", "cafe\u{301}"), ("\u{212A}", "K"), ("\u{C5}", "A\u{30A}"), ("\u{1E69}", "s\u{323}\u{307}"),
+    ])
+    func unicodeMemberNames(first: String, second: String) throws {
+        #expect(first == second)  // Swift's String == calls them equal ...
+        let text = "{\"\(first)\":1,\"\(second)\":2}"
+        let object = try #require(try JSONParser.parse(text).objectValue)
+        #expect(object.count == 2)  // ... the protocols do not.
+        #expect(object[first] == .integer(1) && object[second] == .integer(2))
+        #expect(try CanonicalJSONEncoder.encode(.object(object)).count == Array(text.utf8).count)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("{\"\(first)\":1,\"\(first)\":2}") }
+        // Values too: documents that differ only in normalization are different documents.
+        #expect(JSONValue.string(first) != JSONValue.string(second))
+        #expect(JSONValue.object([first: .null]) != JSONValue.object([second: .null]))
+        #expect(Set([JSONValue.string(first), JSONValue.string(second)]).count == 2)
+    }
+
+    @Test("key IDs or role names that differ only in normalization are refused, not merged")
+    func normalizationCollisionInMaps() throws {
+        let text = #"{"_type":"root","spec_version":"1.0.31","version":1,"expires":"2030-01-01T00:00:00Z","keys":{},"roles":{"caf\#u{E9}":{"keyids":[],"threshold":1},"cafe\#u{301}":{"keyids":[],"threshold":1}}}"#
+        guard case .object(let signed) = try JSONParser.parse(text) else { Issue.record("not an object"); return }
+        #expect(throws: MetadataError.self) { try RootMetadata(signed: signed) }
     }
 
     @Test("unknown fields survive a parse/encode round trip")

@@ -129,14 +129,14 @@ struct VerifierTests {
         let overSHA384 = Array(try key.signature(for: SHA384.hash(data: message)).rawRepresentation)
         func notary(_ raw: [UInt8]) -> String? {
             SignatureCounter.problem(with: MetadataSignature(keyID: "k", value: Data(raw).base64EncodedString(), method: "ecdsa"),
-                                     material: material, message: message, dialect: .notary)
+                                     material: material, scheme: nil, message: message, dialect: .notary)
         }
         #expect(notary(overSHA256) == nil)
         #expect(notary(overSHA384) == "signature does not verify")
         func tuf(_ raw: [UInt8]) throws -> String? {
             let der = try P384.Signing.ECDSASignature(rawRepresentation: raw).derRepresentation
             return SignatureCounter.problem(with: MetadataSignature(keyID: "k", value: ByteEncoding.hex(der)),
-                                            material: material, message: message, dialect: .tuf)
+                                            material: material, scheme: .ecdsaSHA2NISTP384, message: message, dialect: .tuf)
         }
         #expect(try tuf(overSHA384) == nil)
         #expect(try tuf(overSHA256) == "signature does not verify")
@@ -144,7 +144,7 @@ struct VerifierTests {
         let p256 = try SoftwareSigner(generating: .ecdsaP256)
         let made = try SignatureMaker.signature(over: message, with: p256, keyID: "k", dialect: .notary)
         #expect(made.method == "ecdsa")
-        #expect(SignatureCounter.problem(with: made, material: p256.publicKey, message: message, dialect: .notary) == nil)
+        #expect(SignatureCounter.problem(with: made, material: p256.publicKey, scheme: nil, message: message, dialect: .notary) == nil)
     }
 
     @Test("a root chain of 1,000 versions verifies in one linear pass")

@@ -34,11 +34,11 @@ enum StrictYAML {
             case .reader(let problem, _, _, _):
                 sink.error(at: nil, "not valid YAML text: \(problem)")
             default:
-                sink.error(at: nil, "not valid YAML: \(error)")
+                sink.error(at: nil, "not valid YAML: the document cannot be read as a plain YAML mapping")
             }
             return nil
         } catch {
-            sink.error(at: nil, "not valid YAML: \(error)")
+            sink.error(at: nil, "not valid YAML: the document cannot be read as a plain YAML mapping")
             return nil
         }
     }

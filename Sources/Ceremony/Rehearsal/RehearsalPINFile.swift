@@ -1,5 +1,6 @@
 import Foundation
 import PKCS11
+import TrustMetadata
 
 /// The PINs of rehearsal tokens, written by `keyceremony rehearsal tokens` and read by
 /// `--rehearsal --pins FILE`.
@@ -46,11 +47,19 @@ public struct RehearsalPINFile: Codable, Sendable {
         guard mode & 0o077 == 0 else { throw .tooOpen(path: path, mode: mode) }
         guard let file = try? JSONDecoder().decode(RehearsalPINFile.self, from: data) else { throw .malformed(path: path) }
         guard file.rehearsal else { throw .notRehearsal(path: path) }
+        // JSONDecoder merges labels that are only canonically equivalent (NFC/NFD); read the
+        // names as bytes and refuse such a pair rather than hand one token the other's PIN.
+        guard case .object(let top)? = try? JSONParser.parse(Array(data)),
+              let names = top["tokens"]?.objectValue?.names,
+              Set(names.map(ExactText.init)).count == Set(names).count else { throw .malformed(path: path) }
         return file
     }
 
     public func userPIN(for token: String, path: String) throws(Failure) -> SecretBytes {
-        guard let entry = tokens[token] else { throw .noEntry(path: path, token: token) }
+        // Labels match as bytes, as the token compares them.
+        guard let entry = tokens.first(where: { isSameText($0.key, token) })?.value else {
+            throw .noEntry(path: path, token: token)
+        }
         return SecretBytes(utf8: entry.userPIN)
     }
 

@@ -71,10 +71,10 @@ public struct PKCS11URI: Sendable, Equatable, Hashable {
     }
 
     public func matches(_ identity: TokenIdentity) -> Bool {
-        (token.map { $0 == identity.label } ?? true)
-            && (serial.map { $0 == identity.serial } ?? true)
-            && (manufacturer.map { $0 == identity.manufacturer } ?? true)
-            && (model.map { $0 == identity.model } ?? true)
+        (token.map { $0.utf8.elementsEqual(identity.label.utf8) } ?? true)
+            && (serial.map { $0.utf8.elementsEqual(identity.serial.utf8) } ?? true)
+            && (manufacturer.map { $0.utf8.elementsEqual(identity.manufacturer.utf8) } ?? true)
+            && (model.map { $0.utf8.elementsEqual(identity.model.utf8) } ?? true)
     }
 
     private static func percentDecode(_ text: String) -> [UInt8]? {

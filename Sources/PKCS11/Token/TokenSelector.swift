@@ -12,10 +12,13 @@ public enum TokenSelector: Sendable, Equatable, Hashable, CustomStringConvertibl
         return .label(text)
     }
 
+    /// Whether the token is the one named. Labels and serials are compared as UTF-8
+    /// bytes, as the token stores them (`CK_TOKEN_INFO` is blank-padded UTF-8): a label in
+    /// NFD is not the same label as its NFC form, though Swift's `==` says it is.
     public func matches(_ token: TokenInfo) -> Bool {
         switch self {
-        case let .label(label): return token.identity.label == label
-        case let .serial(serial): return token.identity.serial == serial
+        case let .label(label): return token.identity.label.utf8.elementsEqual(label.utf8)
+        case let .serial(serial): return token.identity.serial.utf8.elementsEqual(serial.utf8)
         case let .uri(uri): return uri.matches(token.identity)
         }
     }

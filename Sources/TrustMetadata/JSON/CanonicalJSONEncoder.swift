@@ -30,6 +30,7 @@ public struct CanonicalJSONEncoder {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let b): output.append(contentsOf: (b ? "true" : "false").utf8)
         case .integer(let i): writeInteger(i, into: &output)
+        case .bigInteger(let digits): output.append(contentsOf: digits.utf8)
         case .decimal(let text): throw UnrepresentableValue(number: text)
         case .string(let s): writeString(s, into: &output)
         case .array(let elements):

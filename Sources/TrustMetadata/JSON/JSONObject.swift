@@ -3,7 +3,9 @@
 /// Order matters for the Notary file form (`signed` before `signatures`) and for
 /// writing files that look like the peers' own; canonical encoding sorts anyway.
 /// Member names are unique: the parser rejects duplicates, because two readers
-/// that pick different duplicates would disagree about what was signed.
+/// that pick different duplicates would disagree about what was signed. Names are
+/// compared by their UTF-8 bytes, as Python and Go compare them: NFC `é` and NFD
+/// `e` + U+0301 are two different members (see ``ExactText``).
 ///
 /// Most metadata objects have a handful of members (a target entry has two or
 /// three), so lookups scan the members; only objects larger than
@@ -15,7 +17,7 @@ public struct JSONObject: Hashable, Sendable {
 
     /// The members in order.
     public private(set) var members: [(name: String, value: JSONValue)]
-    private var index: [String: Int]?
+    private var index: [ExactText: Int]?
 
     /// An empty object.
     public init() {
@@ -37,8 +39,8 @@ public struct JSONObject: Hashable, Sendable {
     public var names: [String] { members.map(\.name) }
 
     private func position(of name: String) -> Int? {
-        if let index { return index[name] }
-        return members.firstIndex { $0.name == name }
+        if let index { return index[ExactText(name)] }
+        return members.firstIndex { isSameText($0.name, name) }
     }
 
     private mutating func rebuildIndexIfLarge() {
@@ -46,9 +48,9 @@ public struct JSONObject: Hashable, Sendable {
             index = nil
             return
         }
-        var built: [String: Int] = [:]
+        var built: [ExactText: Int] = [:]
         built.reserveCapacity(members.count)
-        for (i, member) in members.enumerated() { built[member.name] = i }
+        for (i, member) in members.enumerated() { built[ExactText(member.name)] = i }
         index = built
     }
 
@@ -72,7 +74,7 @@ public struct JSONObject: Hashable, Sendable {
     private mutating func append(_ name: String, _ value: JSONValue) {
         members.append((name, value))
         if index != nil {
-            index![name] = members.count - 1
+            index![ExactText(name)] = members.count - 1
         } else if members.count > Self.indexThreshold {
             rebuildIndexIfLarge()
         }
@@ -86,11 +88,12 @@ public struct JSONObject: Hashable, Sendable {
         return true
     }
 
-    /// The members except those named, keeping order: the fields a model does not know.
+    /// The members except those named (compared as bytes), keeping order: the fields a model does not know.
     public func removing(_ names: Set<String>) -> JSONObject {
+        let exact = Set(names.map(ExactText.init))
         var rest = JSONObject()
         rest.members.reserveCapacity(members.count)
-        for member in members where !names.contains(member.name) {
+        for member in members where !exact.contains(ExactText(member.name)) {
             rest.append(member.name, member.value)
         }
         return rest
@@ -108,7 +111,7 @@ public struct JSONObject: Hashable, Sendable {
         var combined = 0
         for member in members {
             var h = Hasher()
-            h.combine(member.name)
+            h.combine(ExactText(member.name))
             h.combine(member.value)
             combined ^= h.finalize()
         }

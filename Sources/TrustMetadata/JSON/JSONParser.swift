@@ -75,7 +75,8 @@ public struct JSONParser {
     private mutating func enter() throws(JSONParseError) {
         depth += 1
         if depth > JSONParser.maximumDepth {
-            throw error("nesting deeper than \(JSONParser.maximumDepth)")
+            throw JSONParseError(offset: position, reason: "nesting deeper than \(JSONParser.maximumDepth) levels",
+                                 isLimit: true)
         }
     }
 
@@ -168,7 +169,8 @@ public struct JSONParser {
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         guard isInteger else { return .decimal(text) }
-        guard let value = Int64(text) else { throw error("integer out of range", at: start) }
+        // Beyond Int64 the digits are kept as written (JSON integers have no leading zeros).
+        guard let value = Int64(text) else { return .bigInteger(text) }
         return .integer(value)
     }
 

@@ -20,7 +20,7 @@ public struct PrettyJSONEncoder {
 
     private static func write(_ value: JSONValue, indent: Int, sortKeys: Bool, into output: inout [UInt8]) {
         switch value {
-        case .null, .bool, .integer:
+        case .null, .bool, .integer, .bigInteger:
             // Infallible for these cases.
             try? CanonicalJSONEncoder.write(value, into: &output)
         case .decimal(let text): output.append(contentsOf: text.utf8)

@@ -92,10 +92,7 @@ public struct MetadataKey: Hashable, Sendable {
         guard let keyType, let publicValue else { throw KeyError("key lacks keytype or keyval.public") }
         switch dialect {
         case .tuf:
-            guard let scheme else { throw KeyError("TUF key lacks scheme") }
-            guard let expected = Self.tufAlgorithm(keyType: keyType, scheme: scheme) else {
-                throw KeyError("keytype \(keyType) with scheme \(scheme) is not supported")
-            }
+            let expected = try tufScheme().algorithm
             let material: PublicKeyMaterial
             if expected == .ed25519 {
                 guard let raw = ByteEncoding.decodeHex(publicValue) else { throw KeyError("ed25519 public value is not hex") }
@@ -104,7 +101,7 @@ public struct MetadataKey: Hashable, Sendable {
                 material = try PublicKeyMaterial(pem: publicValue)
             }
             guard expected == material.algorithm else {
-                throw KeyError("keytype \(keyType) with scheme \(scheme) does not match a \(material.algorithm.rawValue) key")
+                throw KeyError("keytype \(keyType) with scheme \(scheme ?? "") does not match a \(material.algorithm.rawValue) key")
             }
             return material
         case .notary:
@@ -132,20 +129,14 @@ public struct MetadataKey: Hashable, Sendable {
         }
     }
 
-    /// The one algorithm a TUF `keytype`/`scheme` pair may carry, or `nil` if the pair is not supported.
+    /// The TUF signature scheme of this key, checked against its `keytype` as
+    /// securesystemslib does (see ``SignatureScheme/init(keyType:scheme:)``).
     ///
-    /// securesystemslib dispatches on both fields together and then insists the key
-    /// material is of that type and curve, so a key is refused unless all three agree;
-    /// checking only the scheme would accept keys python-tuf cannot use. The legacy
-    /// keytypes `ecdsa-sha2-nistp256`/`-nistp384` are still accepted there (deprecated),
-    /// but only with the scheme of the same name.
-    static func tufAlgorithm(keyType: String, scheme: String) -> PublicKeyAlgorithm? {
-        switch (keyType, scheme) {
-        case ("ecdsa", "ecdsa-sha2-nistp256"), ("ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256"): return .ecdsaP256
-        case ("ecdsa", "ecdsa-sha2-nistp384"), ("ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384"): return .ecdsaP384
-        case ("ed25519", "ed25519"): return .ed25519
-        case ("rsa", "rsassa-pss-sha256"): return .rsa
-        default: return nil
-        }
+    /// - Throws: `KeyError` when `keytype` or `scheme` is missing, the scheme is
+    ///   unsupported ("unsupported scheme NAME"), or the keytype does not go with it.
+    public func tufScheme() throws(KeyError) -> SignatureScheme {
+        guard let keyType else { throw KeyError("key lacks keytype") }
+        guard let scheme else { throw KeyError("TUF key lacks scheme") }
+        return try SignatureScheme(keyType: keyType, scheme: scheme)
     }
 }

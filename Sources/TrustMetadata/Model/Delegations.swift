@@ -18,11 +18,7 @@ public struct Delegations: Hashable, Sendable {
 
     init(_ reader: FieldReader) throws(MetadataError) {
         let keysReader = try reader.object("keys")
-        var keys: [String: MetadataKey] = [:]
-        for member in keysReader.object.members {
-            keys[member.name] = MetadataKey(json: try FieldReader(member.value, path: keysReader.fieldPath(member.name)).object)
-        }
-        self.keys = keys
+        self.keys = try keysReader.map { value, path throws(MetadataError) in MetadataKey(json: try FieldReader(value, path: path).object) }
         if reader.object["roles"] != nil {
             var roles: [DelegatedRole] = []
             for (i, entry) in try reader.array("roles").enumerated() {

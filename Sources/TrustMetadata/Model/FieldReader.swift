@@ -37,6 +37,10 @@ struct FieldReader {
 
     func integer(_ name: String) throws(MetadataError) -> Int64 {
         let value = try value(name)
+        if case .bigInteger(let digits) = value {
+            throw .invalidField(path: fieldPath(name),
+                                reason: "the integer \(digits) is over this tool's limit for \(name) (\(Int64.min) to \(Int64.max))")
+        }
         guard case .integer(let i) = value else {
             throw .invalidField(path: fieldPath(name), reason: "expected an integer, found \(value.kindName)")
         }
@@ -58,6 +62,31 @@ struct FieldReader {
 
     func object(_ name: String) throws(MetadataError) -> FieldReader {
         try FieldReader(value(name), path: fieldPath(name))
+    }
+
+    /// The members of this object as a map from name to the value `transform` reads.
+    ///
+    /// A Swift `[String: …]` key merges names that are only canonically equivalent
+    /// (NFC and NFD), which the JSON reader keeps apart as the peers do; such a pair of
+    /// names (key IDs, role names) is refused here rather than silently merged.
+    /// - Throws: `MetadataError.invalidField` naming both spellings, or what `transform` throws.
+    func map<Value>(_ transform: (JSONValue, String) throws(MetadataError) -> Value) throws(MetadataError) -> [String: Value] {
+        var result: [String: Value] = [:]
+        var spelling: [String: String] = [:]
+        for member in object.members {
+            if let earlier = spelling[member.name] {
+                throw .invalidField(path: fieldPath(member.name),
+                                    reason: "the names \(Self.codePoints(earlier)) and \(Self.codePoints(member.name)) differ only in Unicode normalization; this tool cannot hold both and refuses the file")
+            }
+            spelling[member.name] = member.name
+            result[member.name] = try transform(member.value, fieldPath(member.name))
+        }
+        return result
+    }
+
+    /// A name written as its Unicode scalars (`U+0065 U+0301`), for messages about look-alike names.
+    static func codePoints(_ text: String) -> String {
+        "\"" + text.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? String($0) : "\\u{\(String($0.value, radix: 16, uppercase: true))}" }.joined() + "\""
     }
 
     func array(_ name: String) throws(MetadataError) -> [JSONValue] {

@@ -60,18 +60,9 @@ public struct RootMetadata: Hashable, Sendable {
             throw .invalidField(path: "signed.spec_version", reason: "missing")
         }
         let keysReader = try reader.object("keys")
-        var keys: [String: MetadataKey] = [:]
-        for member in keysReader.object.members {
-            let keyReader = try FieldReader(member.value, path: keysReader.fieldPath(member.name))
-            keys[member.name] = MetadataKey(json: keyReader.object)
-        }
-        self.keys = keys
+        self.keys = try keysReader.map { value, path throws(MetadataError) in MetadataKey(json: try FieldReader(value, path: path).object) }
         let rolesReader = try reader.object("roles")
-        var roles: [String: RoleKeys] = [:]
-        for member in rolesReader.object.members {
-            roles[member.name] = try RoleKeys(FieldReader(member.value, path: rolesReader.fieldPath(member.name)))
-        }
-        self.roles = roles
+        self.roles = try rolesReader.map { value, path throws(MetadataError) in try RoleKeys(FieldReader(value, path: path)) }
         unknownFields = signed.removing(["_type", "version", "expires", "spec_version", "consistent_snapshot", "keys", "roles"])
     }
 

@@ -57,7 +57,8 @@ public enum NotaryRootCertificate {
         } catch let error as MetadataError {
             throw error
         } catch {
-            throw .signingFailed("certificate issuance failed: \(error)")
+            // A library error (swift-certificates) is not shown raw; the signer's own errors are typed above.
+            throw .signingFailed("the certificate for GUN \"\(gun)\" could not be built or signed")
         }
     }
 

@@ -19,7 +19,7 @@ enum DelegationWalk {
         var visited = Set<[String]>()
         var budget = maximumVisits
         while budget > 0, let (name, parent) = stack.popLast() {
-            if name == role { return true }
+            if isSameText(name, role) { return true }
             guard visited.insert([name, parent]).inserted else { continue }
             budget -= 1
             guard let children = roles[name]?.delegations?.roles else { continue }

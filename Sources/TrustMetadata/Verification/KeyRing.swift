@@ -7,6 +7,9 @@ import Foundation
 /// never count toward a threshold, and each failure becomes one finding.
 struct KeyRing {
     private(set) var usable: [String: PublicKeyMaterial] = [:]
+    /// The TUF signature scheme of each usable key (empty for Notary, whose
+    /// signatures name their method).
+    private(set) var schemes: [String: SignatureScheme] = [:]
 
     /// - Parameters:
     ///   - keyIDsInUse: IDs some role lists; problems with other keys are only notices.
@@ -16,7 +19,7 @@ struct KeyRing {
         for (keyID, key) in keys.sorted(by: { $0.key < $1.key }) {
             let severity: Finding.Severity = keyIDsInUse.contains(keyID) ? .error : .notice
             let computed = key.keyID
-            guard computed == keyID else {
+            guard isSameText(computed, keyID) else {
                 findings.append(Finding(file: file, role: role, keyID: keyID, check: .keyID, severity: severity,
                                         detail: "key ID is listed as \(keyID) but the key hashes to \(computed)"))
                 continue
@@ -43,6 +46,7 @@ struct KeyRing {
                 if !problems.isEmpty { continue }
             }
             usable[keyID] = material
+            if dialect == .tuf, let scheme = try? key.tufScheme() { schemes[keyID] = scheme }
         }
     }
 }

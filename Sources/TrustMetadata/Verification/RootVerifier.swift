@@ -197,12 +197,14 @@ public struct RootVerifier: Sendable {
                        at: options.at, findings: &findings)
     }
 
-    /// The GUN to hold certificates to: the one given, or the CN the root certificates share.
+    /// The GUN to hold certificates to: the one given, or the CN of the first root
+    /// certificate whose CN is not a wildcard (a wildcard CN names many GUNs, not one).
     func gun(for root: RootMetadata) -> String? {
         if let gun = options.gun { return gun }
         for keyID in root.roles["root"]?.keyIDs ?? [] {
             if let key = root.keys[keyID], key.isCertificate, let pem = key.publicValue.flatMap(ByteEncoding.decodeBase64),
-               let certificate = try? NotaryCertificateKey(pemBytes: pem), let cn = certificate.commonNames.first {
+               let certificate = try? NotaryCertificateKey(pemBytes: pem), !certificate.hasWildcardCommonName,
+               let cn = certificate.commonName {
                 return cn
             }
         }

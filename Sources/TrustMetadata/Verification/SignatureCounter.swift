@@ -17,7 +17,8 @@ enum SignatureCounter {
                                         detail: "repeated signature by the same key counts once"))
                 continue
             }
-            if let problem = problem(with: signature, material: material, message: message, dialect: dialect) {
+            if let problem = problem(with: signature, material: material, scheme: ring.schemes[signature.keyID],
+                                     message: message, dialect: dialect) {
                 findings.append(Finding(file: file, role: role, keyID: signature.keyID, check: .signature, severity: .notice,
                                         detail: problem))
                 continue
@@ -28,14 +29,17 @@ enum SignatureCounter {
     }
 
     /// Why a signature does not verify, or `nil` if it does.
-    static func problem(with signature: MetadataSignature, material: PublicKeyMaterial, message: [UInt8],
-                        dialect: Dialect) -> String? {
+    ///
+    /// - Parameter scheme: the key's TUF scheme (python-tuf verifies by the key's scheme).
+    static func problem(with signature: MetadataSignature, material: PublicKeyMaterial, scheme: SignatureScheme?,
+                        message: [UInt8], dialect: Dialect) -> String? {
         guard let bytes = signature.bytes(dialect: dialect) else {
             return "signature value is not \(dialect == .tuf ? "hex" : "base64")"
         }
         switch dialect {
         case .tuf:
-            return material.isValidDERSignature(bytes, for: message) ? nil : "signature does not verify"
+            guard let scheme else { return "the key has no supported scheme" }
+            return scheme.isValid(bytes, for: message, by: material) ? nil : "signature does not verify"
         case .notary:
             let expected = NotarySignatureMethod(material.algorithm)
             guard signature.method == expected.rawValue else {
