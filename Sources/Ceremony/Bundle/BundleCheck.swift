@@ -28,13 +28,13 @@ public enum BundleCheck {
             return BundleCheckResult(manifest: nil, transcript: nil, problems: ["public/ cannot be listed: \(error)"])
         }
         func digest(_ path: String) -> String? {
-            (try? Data(contentsOf: publicDir.appendingPathComponent(path))).map { Hex.sha256($0) }
+            (try? BundlePath.read(publicDir.appendingPathComponent(path))).map { Hex.sha256($0) }
         }
 
         var manifest: BundleManifest?
         do {
             manifest = try JSONDecoder().decode(BundleManifest.self,
-                                                from: Data(contentsOf: publicDir.appendingPathComponent(BundlePath.manifest)))
+                                                from: BundlePath.read(publicDir.appendingPathComponent(BundlePath.manifest)))
         } catch {
             problems.append("manifest.json cannot be read: \(error)")
         }

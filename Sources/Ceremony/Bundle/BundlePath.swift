@@ -1,4 +1,5 @@
 import Foundation
+import TrustMetadata
 
 /// Paths inside an output directory, and the rules that keep them inside it.
 public enum BundlePath {
@@ -8,6 +9,12 @@ public enum BundlePath {
     public static let sums = "SHA256SUMS"
     public static let transcript = "transcript.jsonl"
     public static let plan = "plan.yaml"
+
+    /// Reads a file of a bundle, bounded as metadata is (``BoundedFile``): never a FIFO or a
+    /// device, never more than ``PathVerifier/maximumFileSize`` bytes.
+    public static func read(_ url: URL) throws(BoundedFile.Failure) -> Data {
+        Data(try BoundedFile.read(url.path, limit: PathVerifier.maximumFileSize, what: "a bundle file"))
+    }
 
     /// `keys/<keyid>.pem`, relative to `public/`.
     public static func publicKey(keyID: String) -> String { "keys/\(keyID).pem" }

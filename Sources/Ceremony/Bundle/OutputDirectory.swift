@@ -216,7 +216,7 @@ public final class OutputDirectory {
                 return nil
             }
             do {
-                let data = try Data(contentsOf: transcript.url)
+                let data = try BundlePath.read(transcript.url)
                 try SafeFile.create(failed.appendingPathComponent(BundlePath.transcript), contents: data)
                 SafeFile.syncDirectory(parent)
             } catch {
@@ -243,7 +243,7 @@ public final class OutputDirectory {
     private func digests(excluding excluded: Set<String>) throws -> [String: String] {
         var result: [String: String] = [:]
         for path in try BundlePath.regularFiles(under: publicDirectory) where !excluded.contains(path) {
-            result[path] = Hex.sha256(try Data(contentsOf: publicDirectory.appendingPathComponent(path)))
+            result[path] = Hex.sha256(try BundlePath.read(publicDirectory.appendingPathComponent(path)))
         }
         return result
     }

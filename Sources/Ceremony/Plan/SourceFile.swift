@@ -1,4 +1,5 @@
 import Foundation
+import TrustMetadata
 
 /// An input file's exact bytes and their digest.
 ///
@@ -21,33 +22,17 @@ public struct SourceFile: Sendable, Equatable {
     /// The folder relative paths in the file are resolved against.
     public var directory: URL { url.deletingLastPathComponent() }
 
-    /// Reads `url`, refusing anything but a regular file of at most 1 MiB.
+    /// The largest plan, profile or key file read: they are short text files.
+    public static let maximumSize = 1 << 20
+
+    /// Reads `url`, refusing anything but a regular file of at most ``maximumSize`` bytes.
     public static func read(_ url: URL) throws(InputFileError) -> SourceFile {
-        let path = url.path
-        let target = url.resolvingSymlinksInPath().path
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target) else {
-            throw .unreadable(path: path, reason: "no such file")
-        }
-        // A FIFO or a device such as /dev/zero would block or never end; only regular files are read.
-        guard attributes[.type] as? FileAttributeType == .typeRegular else {
-            let kind = attributes[.type] as? FileAttributeType == .typeDirectory ? "a directory" : "not a regular file"
-            throw .unreadable(path: path, reason: "it is \(kind), expected a regular file")
-        }
-        let limit = 1 << 20
-        guard let handle = FileHandle(forReadingAtPath: target) else {
-            throw .unreadable(path: path, reason: "cannot be opened for reading")
-        }
-        defer { try? handle.close() }
-        let data: Data
         do {
-            data = try handle.read(upToCount: limit + 1) ?? Data()
+            let bytes = try BoundedFile.read(url.path, limit: maximumSize, what: "an input file")
+            return SourceFile(url: url, displayName: url.relativePath, bytes: Data(bytes))
         } catch {
-            throw .unreadable(path: path, reason: "cannot be read (\(error.localizedDescription))")
+            throw .unreadable(path: url.path, reason: error.reason)
         }
-        guard data.count <= limit else {
-            throw .unreadable(path: path, reason: "larger than 1 MiB; plans, profiles and key files are short text files")
-        }
-        return SourceFile(url: url, displayName: url.relativePath, bytes: data)
     }
 }
 

@@ -19,9 +19,9 @@ public enum TranscriptVerifier {
                               publicDirectory: URL? = nil) throws(InputFileError) -> TranscriptVerification {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try BundlePath.read(url)
         } catch {
-            throw .unreadable(path: url.path, reason: "cannot be read (\(error.localizedDescription))")
+            throw .unreadable(path: url.path, reason: error.reason)
         }
         return verify(data, requireSeal: requireSeal, publicDirectory: publicDirectory)
     }
@@ -100,7 +100,7 @@ public enum TranscriptVerifier {
                 return TranscriptProblem(line: sealLine, kind: .sealMismatch, message: "the seal names '\(path)', which is not a plain relative path")
             }
             let url = publicDirectory.appendingPathComponent(path)
-            guard let data = try? Data(contentsOf: url) else {
+            guard let data = try? BundlePath.read(url) else {
                 return TranscriptProblem(line: sealLine, kind: .missingOutput, message: "the seal lists \(path), which is missing from \(publicDirectory.path)")
             }
             let actual = Hex.sha256(data)

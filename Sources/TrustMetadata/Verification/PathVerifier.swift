@@ -219,64 +219,12 @@ public struct PathVerifier: Sendable {
         return Dialect.detect(typeName: type)
     }
 
-    /// Reads a metadata file of at most ``maximumFileSize`` bytes.
-    ///
-    /// Only regular files are read. A FIFO would block `open` and `read` forever and a
-    /// device such as `/dev/zero` never ends, and both report a size of 0, so neither the
-    /// size nor the path's type can be trusted on their own. The file is therefore opened
-    /// without blocking, its type checked on the open descriptor (so it cannot be swapped
-    /// between the check and the read), and the read stops one byte past the limit.
+    /// Reads a metadata file of at most ``maximumFileSize`` bytes, as ``BoundedFile`` reads.
     static func read(_ path: String) throws(InputError) -> MetadataFile {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw InputError(path: path, reason: "cannot open: \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw InputError(path: path, reason: "cannot read its type: \(String(cString: strerror(errno)))")
-        }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            throw InputError(path: path, reason: "not a regular file (\(Self.fileType(status.st_mode))); metadata must be a regular file")
-        }
-        if Int(status.st_size) > maximumFileSize {
-            throw InputError(path: path, reason: "larger than \(maximumFileSize) bytes")
-        }
-        var bytes = [UInt8](repeating: 0, count: min(Int(status.st_size), maximumFileSize) + 1)
-        var count = 0
-        while true {
-            if count == bytes.count {
-                // The file grew while being read; keep reading only up to the limit.
-                guard bytes.count <= maximumFileSize else {
-                    throw InputError(path: path, reason: "larger than \(maximumFileSize) bytes")
-                }
-                bytes += [UInt8](repeating: 0, count: min(bytes.count, maximumFileSize + 1 - bytes.count))
-            }
-            let got = bytes.withUnsafeMutableBytes { buffer in
-                Foundation.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
-            }
-            if got == 0 { break }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw InputError(path: path, reason: "cannot read: \(String(cString: strerror(errno)))")
-            }
-            count += got
-        }
-        if count > maximumFileSize {
-            throw InputError(path: path, reason: "larger than \(maximumFileSize) bytes")
-        }
-        return MetadataFile(name: path, bytes: Array(bytes[..<count]))
-    }
-
-    /// A file type in words, for the message that refuses it.
-    private static func fileType(_ mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFDIR: return "a directory"
-        case S_IFIFO: return "a FIFO"
-        case S_IFCHR: return "a character device"
-        case S_IFBLK: return "a block device"
-        case S_IFSOCK: return "a socket"
-        default: return "an unknown type"
+        do {
+            return MetadataFile(name: path, bytes: try BoundedFile.read(path, limit: maximumFileSize))
+        } catch {
+            throw InputError(path: path, reason: error.reason)
         }
     }
 }
