@@ -16,17 +16,22 @@ public struct Delegations: Hashable, Sendable {
         self.unknownFields = JSONObject()
     }
 
-    init(_ reader: FieldReader) throws(MetadataError) {
-        let keysReader = try reader.object("keys")
+    /// - Parameter dialect: Notary (Go) writes empty maps and lists as `null`; they are read as empty.
+    init(_ reader: FieldReader, dialect: Dialect) throws(MetadataError) {
+        let goNull = dialect == .notary
+        let keysReader = goNull && reader.object["keys"]?.isNull == true
+            ? FieldReader(JSONObject(), path: reader.fieldPath("keys")) : try reader.object("keys")
         var keys: [String: MetadataKey] = [:]
         for member in keysReader.object.members {
             keys[member.name] = MetadataKey(json: try FieldReader(member.value, path: keysReader.fieldPath(member.name)).object)
         }
         self.keys = keys
-        if reader.object["roles"] != nil {
+        if goNull, reader.object["roles"]?.isNull == true {
+            roles = []
+        } else if reader.object["roles"] != nil {
             var roles: [DelegatedRole] = []
             for (i, entry) in try reader.array("roles").enumerated() {
-                roles.append(try DelegatedRole(FieldReader(entry, path: "\(reader.fieldPath("roles"))[\(i)]")))
+                roles.append(try DelegatedRole(FieldReader(entry, path: "\(reader.fieldPath("roles"))[\(i)]"), dialect: dialect))
             }
             self.roles = roles
         } else {
