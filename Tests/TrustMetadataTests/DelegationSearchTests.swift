@@ -35,8 +35,8 @@ struct DelegationSearchTests {
     }
 
     /// `keyceremony verify PATH --json`, with its exit status.
-    static func verify(_ path: String, _ extra: [String] = []) throws -> (status: Int32, output: Output) {
-        let result = try ProcessRunner.run(try TestPaths.keyceremony, ["verify", path, "--at", at, "--json"] + extra)
+    static func verify(_ path: String, _ extra: [String] = [], at time: String = at) throws -> (status: Int32, output: Output) {
+        let result = try ProcessRunner.run(try TestPaths.keyceremony, ["verify", path, "--at", time, "--json"] + extra)
         let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
         return (result.status, output)
     }
@@ -167,6 +167,72 @@ struct DelegationSearchTests {
         }
         // The generator must exercise both answers and the client's errors.
         #expect(resolved > 40 && compared - resolved > 100 && failedSearches > 10, "\(compared) \(resolved) \(failedSearches)")
+    }
+
+    /// Delegations made with the notary 0.7.0 client through notary-server (nested roles,
+    /// a role added without --paths, a role whose only key was purged), then read by a fresh
+    /// notary client: verify resolves each target exactly when `notary lookup` does.
+    @Test("on a repository the notary client writes, verify resolves a target exactly when a fresh notary client does")
+    func notaryClientAgrees() throws {
+        let server = try NotaryServer()
+        defer { server.stop() }
+        let work = try TemporaryDirectory("notary-delegations")
+        defer { work.remove() }
+        let gun = "example.com/app"
+        let trust = work.path("trust")
+        try work.write(Array("payload\n".utf8), to: "payload.txt")
+        func notary(_ arguments: [String], in directory: String = trust) throws -> ProcessResult {
+            try server.client(directory, arguments)
+        }
+        func must(_ arguments: [String]) throws -> String {
+            let result = try notary(arguments)
+            try #require(result.status == 0, "notary \(arguments): \(result.output)")
+            return result.output
+        }
+        /// A delegation key and certificate, imported for `role`; returns the certificate path.
+        func delegationKey(_ role: String) throws -> String {
+            let name = role.replacingOccurrences(of: "/", with: "_")
+            let key = work.path("\(name).key"), certificate = work.path("\(name).crt")
+            for arguments in [["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", work.path("\(name).ec")],
+                              ["pkcs8", "-topk8", "-nocrypt", "-in", work.path("\(name).ec"), "-out", key],
+                              ["req", "-new", "-x509", "-key", key, "-subj", "/CN=\(name)", "-days", "365", "-out", certificate]] {
+                let result = try ProcessRunner.run("openssl", arguments)
+                try #require(result.status == 0, "openssl \(arguments): \(result.output)")
+            }
+            return certificate
+        }
+        _ = try must(["init", gun])
+        _ = try must(["add", gun, "v1", work.path("payload.txt")])
+        _ = try must(["publish", gun])
+        var keyIDs: [String: String] = [:]
+        for (role, paths) in [("targets/releases", ["--paths", "rel/"]), ("targets/releases/beta", ["--paths", "rel/beta/"]),
+                              ("targets/nopaths", []), ("targets/locked", ["--paths", "lock/"])] {
+            let certificate = try delegationKey(role)
+            let output = try must(["delegation", "add", "-p", gun, role, certificate] + paths)
+            keyIDs[role] = output.firstMatch(of: /[0-9a-f]{64}/).map { String($0.output) }
+            let key = work.path("\(role.replacingOccurrences(of: "/", with: "_")).key")
+            _ = try must(["key", "import", key, "--role", role])
+        }
+        _ = try must(["add", "-p", gun, "rel/1", work.path("payload.txt"), "--roles", "targets/releases"])
+        _ = try must(["add", "-p", gun, "rel/beta/1", work.path("payload.txt"), "--roles", "targets/releases/beta"])
+        _ = try must(["add", "-p", gun, "lock/1", work.path("payload.txt"), "--roles", "targets/locked"])
+        let locked = try #require(keyIDs["targets/locked"])
+        _ = try must(["delegation", "purge", gun, "--key", locked, "-p"])
+
+        let fresh = work.path("fresh")
+        var theirs: [String: Bool] = [:]
+        for target in ["v1", "rel/1", "rel/beta/1", "lock/1", "rel/none"] {
+            theirs[target] = try notary(["lookup", gun, target], in: fresh).status == 0
+        }
+        #expect(theirs == ["v1": true, "rel/1": true, "rel/beta/1": true, "lock/1": false, "rel/none": false])
+        let metadata = "\(fresh)/tuf/\(gun)/metadata"
+        let (status, output) = try Self.verify(metadata, ["--dialect", "notary", "--gun", gun], at: MetadataTime(Date()).text)
+        for (target, resolved) in theirs.sorted(by: { $0.key < $1.key }) {
+            #expect((output.target(target)?.resolved ?? false) == resolved, "\(target): notary \(resolved), verify \(String(describing: output.target(target)))")
+        }
+        #expect(status == 1, "the purged role is a lockout: \(output.findings)")
+        #expect(output.errors.contains { $0.role == "targets/locked" && $0.detail.contains("0 usable keys") }, "\(output.findings)")
+        #expect(output.findings.contains { $0.role == "targets/nopaths" && $0.detail.contains("can sign nothing") })
     }
 
     struct Expected: Decodable {
