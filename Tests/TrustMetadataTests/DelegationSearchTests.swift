@@ -145,7 +145,7 @@ struct DelegationSearchTests {
                                          [TestPaths.path("scripts/fixtures/delegation_graphs.py"), directory.path, "16", "30"])
         try #require(made.status == 0, "\(made.output)")
         let graphs = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-        #expect(graphs.count == 39)
+        #expect(graphs.count == 40)
         var compared = 0, resolved = 0, failedSearches = 0
         for graph in graphs {
             let path = directory.path(graph)

@@ -109,6 +109,9 @@ struct DelegationGraph {
         if targets.expires.isExpired(at: verifier.options.at) {
             failure = failure ?? "expired at \(targets.expires.text)"
         }
+        if dialect == .tuf, let delegations = targets.delegations, let refusal = DelegationRules.pythonTUFRefusal(delegations) {
+            failure = failure ?? "python-tuf cannot read it: \(refusal)"
+        }
         return failure.map(Load.failed) ?? .loaded(targets)
     }
 

@@ -50,6 +50,45 @@ enum DelegationRules {
         }
     }
 
+    /// Why python-tuf 7.0.1 refuses to deserialize these delegations at all (`Delegations`,
+    /// `DelegatedRole`, `SuccinctRoles` and `Role` constructors raise), if it does: a
+    /// client then cannot load the file that carries them, whatever its signatures.
+    static func pythonTUFRefusal(_ delegations: Delegations) -> String? {
+        switch (delegations.roles, delegations.succinctRoles) {
+        case (nil, nil): return "delegations have neither roles nor succinct_roles"
+        case (.some, .some): return "delegations have both roles and succinct_roles"
+        default: break
+        }
+        if let object = delegations.succinctRoles {
+            do {
+                let succinct = try SuccinctRoles(object)
+                if let problem = pythonTUFRefusal(succinct.roleKeys) { return "succinct_roles: \(problem)" }
+            } catch {
+                return error.description
+            }
+        }
+        var names = Set<String>()
+        for role in delegations.roles ?? [] {
+            if !names.insert(role.name).inserted { return "role \(role.name) is delegated twice" }
+            if role.name.isEmpty || RootMetadata.topLevelRoles.contains(role.name) {
+                return "a delegated role is named \"\(role.name)\""
+            }
+            if role.terminating == nil { return "role \(role.name) has no terminating" }
+            if (role.paths == nil) == (role.pathHashPrefixes == nil) {
+                return "role \(role.name) needs exactly one of paths and path_hash_prefixes"
+            }
+            if let problem = pythonTUFRefusal(role.roleKeys) { return "role \(role.name): \(problem)" }
+        }
+        return nil
+    }
+
+    /// python-tuf's `Role.__init__`: key IDs unique, threshold at least 1.
+    private static func pythonTUFRefusal(_ keys: RoleKeys) -> String? {
+        if Set(keys.keyIDs).count != keys.keyIDs.count { return "key IDs are not unique" }
+        if keys.threshold < 1 { return "threshold is below 1" }
+        return nil
+    }
+
     /// Why a delegated role name is unacceptable, if it is.
     static func problem(withName name: String, delegator: String, dialect: Dialect) -> String? {
         if name.isEmpty { return "role name is empty" }

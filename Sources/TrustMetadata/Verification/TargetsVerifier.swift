@@ -59,6 +59,9 @@ public struct TargetsVerifier: Sendable {
         }
         check(targets, role: "targets", file: parsed.name, findings: &report.findings)
         if targets.expires.isExpired(at: options.at) { failure = failure ?? "expired at \(targets.expires.text)" }
+        if root.dialect == .tuf, let delegations = targets.delegations, let refusal = DelegationRules.pythonTUFRefusal(delegations) {
+            failure = failure ?? "python-tuf cannot read it: \(refusal)"
+        }
         let listing = snapshot.map { SnapshotListing($0, file: snapshotFile) }
         if let listing {
             if listing.entry(for: "targets") == nil {
