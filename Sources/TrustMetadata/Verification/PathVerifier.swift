@@ -133,8 +133,21 @@ public struct PathVerifier: Sendable {
         var topLevelProblem: String?
         var snapshot: TimelinessMetadata?
         var snapshotName = "snapshot.json"
+        var timestamp: SnapshotListing?
+        let consistent = root.dialect == .tuf && root.consistentSnapshot == true
         for role in ["timestamp", "snapshot"] {
-            guard let name = Self.latest(role, in: names) else { continue }
+            guard var name = Self.latest(role, in: names) else { continue }
+            if role == "snapshot", let listed = timestamp?.entry(for: "snapshot") {
+                // The snapshot a client fetches: the version timestamp.json lists (spec §5.5.1).
+                let wanted = consistent && listed.version != nil ? "\(listed.version!).snapshot.json" : "snapshot.json"
+                if names.contains(wanted) {
+                    name = wanted
+                } else {
+                    report.findings.append(Finding(file: directory.appendingPathComponent(wanted).path, role: "snapshot", check: .snapshot,
+                                                   detail: "a client fetches \(wanted), which is not here; \(name) is checked instead"))
+                    topLevelProblem = topLevelProblem ?? "a client fetches \(wanted), which is not here"
+                }
+            }
             let file = try Self.read(directory.appendingPathComponent(name).path)
             report.files.append(file.name)
             consumed.insert(file.name)
@@ -143,13 +156,19 @@ public struct PathVerifier: Sendable {
             if findings.contains(where: { $0.severity == .error }) {
                 topLevelProblem = topLevelProblem ?? "\(name) is refused, so a client stops before any targets"
             }
-            if role == "snapshot" {
+            let metadata = (try? SignedMetadata(bytes: file.bytes)).flatMap { try? TimelinessMetadata(signed: $0.signed) }
+                .flatMap { $0.role == role && $0.dialect == root.dialect ? $0 : nil }
+            if role == "timestamp" {
+                timestamp = metadata.map { SnapshotListing($0, file: file.name) }
+            } else {
                 snapshotName = file.name
-                snapshot = (try? SignedMetadata(bytes: file.bytes)).flatMap { try? TimelinessMetadata(signed: $0.signed) }
-                    .flatMap { $0.role == "snapshot" && $0.dialect == root.dialect ? $0 : nil }
+                snapshot = metadata
+                if let timestamp, let metadata, let problem = timestamp.problem(role: "snapshot", bytes: file.bytes, version: metadata.version) {
+                    report.findings.append(Finding(file: file.name, role: "snapshot", check: .snapshot, detail: problem))
+                    topLevelProblem = topLevelProblem ?? problem
+                }
             }
         }
-        let consistent = root.dialect == .tuf && root.consistentSnapshot == true
         var targetsName = Self.latest("targets", in: names)
         if let snapshot {
             // The name a client fetches, from the version snapshot.json lists (spec §5.6.1).

@@ -8,6 +8,8 @@ import Crypto
 ///   missing there is refused ("delegated but is not part of snapshot"), the file's
 ///   version must equal the listed one, and its length and hashes must match when given.
 /// - Notary: meta is keyed by role name (`targets/releases`) with length and base64 hashes.
+///
+/// Timestamp metadata lists the snapshot the same way (spec §5.4), so it is read with this too.
 struct SnapshotListing: Sendable {
     struct Entry: Sendable {
         var version: Int64?
@@ -19,11 +21,14 @@ struct SnapshotListing: Sendable {
     let dialect: Dialect
     /// The snapshot file, to name in findings.
     let file: String
+    /// `snapshot` or `timestamp`: the role whose listing this is.
+    let lister: String
     private let meta: JSONObject
 
     init(_ snapshot: TimelinessMetadata, file: String) {
         dialect = snapshot.dialect
         self.file = file
+        lister = snapshot.role
         meta = snapshot.meta
     }
 
@@ -44,10 +49,10 @@ struct SnapshotListing: Sendable {
     func problem(role: String, bytes: [UInt8], version: Int64) -> String? {
         guard let entry = entry(for: role) else { return nil }
         if dialect == .tuf, let listed = entry.version, listed != version {
-            return "\(key(for: role)) is version \(version) but snapshot.json lists version \(listed); python-tuf refuses it"
+            return "\(key(for: role)) is version \(version) but \(lister).json lists version \(listed); python-tuf refuses it"
         }
         if let length = entry.length, length != bytes.count {
-            return "\(key(for: role)) is \(bytes.count) bytes but snapshot.json lists \(length)"
+            return "\(key(for: role)) is \(bytes.count) bytes but \(lister).json lists \(length)"
         }
         for (algorithm, digest) in entry.hashes {
             let computed: [UInt8]
@@ -58,7 +63,7 @@ struct SnapshotListing: Sendable {
             }
             let expected = dialect == .tuf ? ByteEncoding.hex(computed) : ByteEncoding.base64(computed)
             if digest != expected {
-                return "the \(algorithm) of \(key(for: role)) does not match snapshot.json"
+                return "the \(algorithm) of \(key(for: role)) does not match \(lister).json"
             }
         }
         return nil
