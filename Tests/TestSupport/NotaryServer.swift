@@ -56,6 +56,7 @@ public final class NotaryServer {
             "NOTARY_ROOT_PASSPHRASE": passphrase,
             "NOTARY_TARGETS_PASSPHRASE": passphrase,
             "NOTARY_SNAPSHOT_PASSPHRASE": passphrase,
+            "NOTARY_DELEGATION_PASSPHRASE": passphrase,
         ])
     }
 

@@ -129,9 +129,16 @@ public enum MetadataExpiry {
             let file = try PathVerifier.read(directory.appendingPathComponent(targetsName).path)
             try read(file, role: "targets", into: &repository)
             let dialect = repository.dialect ?? .tuf
-            let delegated = try PathVerifier(options: VerificationOptions()).delegatedFiles(in: directory, names: names, dialect: dialect)
-            for (role, file) in delegated.sorted(by: { $0.key < $1.key }) {
-                try read(file, role: role, into: &repository)
+            // Delegated roles as a client finds them: named by their delegators, fetched by RoleFiles' names.
+            let available = try PathVerifier(options: VerificationOptions()).repositoryFiles(in: directory, names: names, dialect: dialect, excluding: [])
+            let files = RoleFiles(directory: available, dialect: dialect, consistentSnapshot: newest?.root.consistentSnapshot ?? false)
+            var pending = delegatedRoles(of: file)
+            var seen = Set<[UInt8]>()
+            while !pending.isEmpty {
+                let role = pending.removeFirst()
+                guard seen.insert(Array(role.utf8)).inserted, let delegated = files.file(for: role, listedVersion: nil).file else { continue }
+                try read(delegated, role: role, into: &repository)
+                pending += delegatedRoles(of: delegated)
             }
         }
         for role in ["snapshot", "timestamp"] {
@@ -164,6 +171,13 @@ public enum MetadataExpiry {
         default:
             throw PathVerifier.InputError(path: file.name, reason: "signed._type \(envelope.typeName.map { "\"\($0)\"" } ?? "is missing and"), not root, targets, snapshot or timestamp metadata")
         }
+    }
+
+    /// The role names a targets file delegates to, in listed order; none when it cannot be read.
+    private static func delegatedRoles(of file: MetadataFile) -> [String] {
+        guard let envelope = try? SignedMetadata(bytes: file.bytes),
+              let targets = try? TargetsMetadata(signed: envelope.signed) else { return [] }
+        return targets.delegations?.roles?.map(\.name) ?? []
     }
 
     private static func append(_ root: RootMetadata, file: String, into repository: inout Repository) {

@@ -25,12 +25,15 @@ public struct DelegatedRole: Hashable, Sendable {
         self.unknownFields = JSONObject()
     }
 
-    init(_ reader: FieldReader) throws(MetadataError) {
+    /// - Parameter dialect: Notary's Go code writes a nil slice as `null` (`"keyids": null`
+    ///   after a key purge, notary #1500), which notary reads back as empty; python-tuf
+    ///   refuses `null`, so TUF does too.
+    init(_ reader: FieldReader, dialect: Dialect) throws(MetadataError) {
         name = try reader.string("name")
-        keyIDs = try reader.stringArray("keyids")
+        keyIDs = dialect == .notary ? try reader.stringArrayOrNull("keyids") : try reader.stringArray("keyids")
         threshold = try reader.integer("threshold")
         terminating = try reader.optionalBool("terminating")
-        paths = try reader.optionalStringArray("paths")
+        paths = dialect == .notary && reader.object["paths"]?.isNull == true ? [] : try reader.optionalStringArray("paths")
         pathHashPrefixes = try reader.optionalStringArray("path_hash_prefixes")
         unknownFields = reader.object.removing(["name", "keyids", "threshold", "terminating", "paths", "path_hash_prefixes"])
     }

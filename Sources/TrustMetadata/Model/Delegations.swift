@@ -16,13 +16,19 @@ public struct Delegations: Hashable, Sendable {
         self.unknownFields = JSONObject()
     }
 
-    init(_ reader: FieldReader) throws(MetadataError) {
-        let keysReader = try reader.object("keys")
+    /// - Parameter dialect: Notary (Go) writes empty maps and lists as `null`; they are read as empty.
+    init(_ reader: FieldReader, dialect: Dialect) throws(MetadataError) {
+        let goNull = dialect == .notary
+        let keysReader = goNull && reader.object["keys"]?.isNull == true
+            ? FieldReader(JSONObject(), path: reader.fieldPath("keys")) : try reader.object("keys")
+        // Names that differ only in Unicode normalization are refused, not merged (see FieldReader.map).
         self.keys = try keysReader.map { value, path throws(MetadataError) in MetadataKey(json: try FieldReader(value, path: path).object) }
-        if reader.object["roles"] != nil {
+        if goNull, reader.object["roles"]?.isNull == true {
+            roles = []
+        } else if reader.object["roles"] != nil {
             var roles: [DelegatedRole] = []
             for (i, entry) in try reader.array("roles").enumerated() {
-                roles.append(try DelegatedRole(FieldReader(entry, path: "\(reader.fieldPath("roles"))[\(i)]")))
+                roles.append(try DelegatedRole(FieldReader(entry, path: "\(reader.fieldPath("roles"))[\(i)]"), dialect: dialect))
             }
             self.roles = roles
         } else {

@@ -108,6 +108,12 @@ struct FieldReader {
         return result
     }
 
+    /// A string array that may be written as `null`, as Go encodes a nil slice (notary).
+    func stringArrayOrNull(_ name: String) throws(MetadataError) -> [String] {
+        if object[name]?.isNull == true { return [] }
+        return try stringArray(name)
+    }
+
     func optionalStringArray(_ name: String) throws(MetadataError) -> [String]? {
         guard object[name] != nil else { return nil }
         return try stringArray(name)

@@ -38,7 +38,7 @@ public struct TargetsMetadata: Hashable, Sendable {
         specVersion = try reader.optionalString("spec_version")
         if dialect == .tuf, specVersion == nil { throw .invalidField(path: "signed.spec_version", reason: "missing") }
         targets = try reader.object("targets").object
-        delegations = signed["delegations"] == nil ? nil : try Delegations(reader.object("delegations"))
+        delegations = signed["delegations"] == nil ? nil : try Delegations(reader.object("delegations"), dialect: dialect)
         unknownFields = signed.removing(["_type", "version", "expires", "spec_version", "targets", "delegations"])
     }
 

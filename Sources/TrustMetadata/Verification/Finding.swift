@@ -35,6 +35,10 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
         case certificate
         /// A target entry is malformed.
         case target
+        /// A role is missing from snapshot.json, or does not match what it lists.
+        case snapshot
+        /// A file in the repository matches no role a client loads, so it was not verified.
+        case unmatched
         /// The bundle is a rehearsal: its keys are not production keys.
         case rehearsal
     }

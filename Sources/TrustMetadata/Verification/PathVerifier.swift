@@ -4,9 +4,10 @@ import Foundation
 /// of metadata, or a ceremony bundle (`public/manifest.json` + `public/metadata/<repo>/`).
 ///
 /// In a directory, `N.root.json` files (and `root.json`) form the chain, verified from
-/// the lowest version or from a trusted root; `targets.json`, `snapshot.json` and
-/// `timestamp.json` are then verified against the newest root, and delegated
-/// targets files (`<role>.json`, Notary `targets/<role>.json`) against their delegators.
+/// the lowest version or from a trusted root; `timestamp.json`, `snapshot.json` and the
+/// targets file snapshot.json names are then verified against the newest root, and every
+/// delegated targets file a client could load (``RoleFiles``) against its delegators.
+/// Files that match no role are reported, not counted as verified.
 public struct PathVerifier: Sendable {
     /// Problems reading the input, as opposed to findings about its content.
     public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -18,12 +19,14 @@ public struct PathVerifier: Sendable {
     /// Everything verification found under a path.
     public struct Report: Sendable {
         public var findings: [Finding] = []
-        /// Files read, in the order they were verified.
+        /// Files checked, in the order they were verified (never a file that was only read).
         public var files: [String] = []
         /// The dialect verified (given or detected), per repository directory order.
         public var dialects: [Dialect] = []
         /// Whether a bundle manifest declares itself a rehearsal.
         public var rehearsal = false
+        /// Per repository directory: every listed target as a client resolves it.
+        public var resolutions: [String: [TargetResolution]] = [:]
 
         /// True when no finding is an error.
         public var passed: Bool { !findings.contains { $0.severity == .error } }
@@ -125,42 +128,91 @@ public struct PathVerifier: Sendable {
             }
             return
         }
-        if let targetsName = Self.latest("targets", in: names) {
-            let targets = try Self.read(directory.appendingPathComponent(targetsName).path)
-            report.files.append(targets.name)
-            let delegated = try delegatedFiles(in: directory, names: names, dialect: root.dialect)
-            report.files += delegated.values.map(\.name).sorted()
-            report.findings += TargetsVerifier(options: options).verify(targets, root: root, delegated: delegated)
-        }
-        for role in ["snapshot", "timestamp"] {
-            guard let name = Self.latest(role, in: names) else { continue }
+        var consumed = Set(rootFiles.map(\.name))
+        // A client refuses to go on when timestamp or snapshot fail; then it resolves nothing.
+        var topLevelProblem: String?
+        var snapshot: TimelinessMetadata?
+        var snapshotName = "snapshot.json"
+        var timestamp: SnapshotListing?
+        let consistent = root.dialect == .tuf && root.consistentSnapshot == true
+        for role in ["timestamp", "snapshot"] {
+            guard var name = Self.latest(role, in: names) else { continue }
+            if role == "snapshot", let listed = timestamp?.entry(for: "snapshot") {
+                // The snapshot a client fetches: the version timestamp.json lists (spec §5.5.1).
+                let wanted = consistent && listed.version != nil ? "\(listed.version!).snapshot.json" : "snapshot.json"
+                if names.contains(wanted) {
+                    name = wanted
+                } else {
+                    report.findings.append(Finding(file: directory.appendingPathComponent(wanted).path, role: "snapshot", check: .snapshot,
+                                                   detail: "a client fetches \(wanted), which is not here; \(name) is checked instead"))
+                    topLevelProblem = topLevelProblem ?? "a client fetches \(wanted), which is not here"
+                }
+            }
             let file = try Self.read(directory.appendingPathComponent(name).path)
             report.files.append(file.name)
-            report.findings += TimelinessVerifier(options: options).verify(file, root: root)
+            consumed.insert(file.name)
+            let findings = TimelinessVerifier(options: options).verify(file, root: root)
+            report.findings += findings
+            if findings.contains(where: { $0.severity == .error }) {
+                topLevelProblem = topLevelProblem ?? "\(name) is refused, so a client stops before any targets"
+            }
+            let metadata = (try? SignedMetadata(bytes: file.bytes)).flatMap { try? TimelinessMetadata(signed: $0.signed) }
+                .flatMap { $0.role == role && $0.dialect == root.dialect ? $0 : nil }
+            if role == "timestamp" {
+                timestamp = metadata.map { SnapshotListing($0, file: file.name) }
+            } else {
+                snapshotName = file.name
+                snapshot = metadata
+                if let timestamp, let metadata, let problem = timestamp.problem(role: "snapshot", bytes: file.bytes, version: metadata.version) {
+                    report.findings.append(Finding(file: file.name, role: "snapshot", check: .snapshot, detail: problem))
+                    topLevelProblem = topLevelProblem ?? problem
+                }
+            }
+        }
+        var targetsName = Self.latest("targets", in: names)
+        if let snapshot {
+            // The name a client fetches, from the version snapshot.json lists (spec §5.6.1).
+            let listed = SnapshotListing(snapshot, file: snapshotName).entry(for: "targets")?.version
+            let wanted = consistent && listed != nil ? "\(listed!).targets.json" : "targets.json"
+            if names.contains(wanted) {
+                targetsName = wanted
+            } else if targetsName != nil {
+                report.findings.append(Finding(file: directory.appendingPathComponent(wanted).path, role: "targets", check: .snapshot,
+                                               detail: "a client fetches \(wanted), which is not here; \(targetsName!) is checked instead"))
+                topLevelProblem = topLevelProblem ?? "a client fetches \(wanted), which is not here"
+            }
+        }
+        if let targetsName {
+            let targets = try Self.read(directory.appendingPathComponent(targetsName).path)
+            consumed.insert(targets.name)
+            let available = try repositoryFiles(in: directory, names: names, dialect: root.dialect, excluding: consumed)
+            let files = RoleFiles(directory: available, dialect: root.dialect, consistentSnapshot: consistent)
+            let targetsReport = TargetsVerifier(options: options).verify(targets, root: root, files: files, snapshot: snapshot,
+                                                                         snapshotFile: snapshotName, topLevelProblem: topLevelProblem)
+            report.files += targetsReport.files
+            report.findings += targetsReport.findings
+            report.resolutions[directory.path] = targetsReport.resolutions
+            let checked = Set(targetsReport.files)
+            for (name, file) in available.sorted(by: { $0.key < $1.key }) where !checked.contains(file.name) {
+                report.findings.append(Finding(file: file.name, check: .unmatched, severity: .notice,
+                                               detail: "\(name) is no metadata a client loads here (no role, or not the version snapshot.json lists), so it was not verified"))
+            }
         }
     }
 
-    /// Delegated targets files by role name: `<role>.json` or the highest `N.<role>.json`
-    /// (TUF), `targets/<role>.json` (Notary).
-    func delegatedFiles(in directory: URL, names: [String], dialect: Dialect) throws(InputError) -> [String: MetadataFile] {
+    /// The `.json` files of a repository directory that may be delegated targets metadata, by
+    /// name relative to it: TUF files beside targets.json, Notary files under `targets/`.
+    func repositoryFiles(in directory: URL, names: [String], dialect: Dialect,
+                                 excluding consumed: Set<String>) throws(InputError) -> [String: MetadataFile] {
         var result: [String: MetadataFile] = [:]
-        let topLevel: Set<String> = ["root", "targets", "snapshot", "timestamp"]
         switch dialect {
         case .tuf:
-            var best: [String: (Int64, String)] = [:]
             for name in names where name.hasSuffix(".json") {
-                var role = String(name.dropLast(5))
-                var version: Int64 = Int64.max
-                if let dot = role.firstIndex(of: "."), let v = Int64(role[..<dot]) {
-                    version = v
-                    role = String(role[role.index(after: dot)...])
-                }
-                guard !topLevel.contains(role), !role.hasSuffix(".root") else { continue }
-                if let current = best[role], current.0 >= version { continue }
-                best[role] = (version, name)
-            }
-            for (role, (_, name)) in best {
-                result[role] = try Self.read(directory.appendingPathComponent(name).path)
+                let path = directory.appendingPathComponent(name).path
+                guard !consumed.contains(path), !name.hasSuffix(".root.json") else { continue }
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                result[name] = try Self.read(path)
             }
         case .notary:
             let delegationDirectory = directory.appendingPathComponent("targets")
@@ -168,8 +220,10 @@ public struct PathVerifier: Sendable {
             while let relative = enumerator.nextObject() as? String {
                 if enumerator.level >= Self.maximumSearchDepth { enumerator.skipDescendants() }
                 guard relative.hasSuffix(".json") else { continue }
-                let role = "targets/" + relative.dropLast(5)
-                result[role] = try Self.read(delegationDirectory.appendingPathComponent(relative).path)
+                let path = delegationDirectory.appendingPathComponent(relative).path
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                result["targets/" + relative] = try Self.read(path)
             }
         }
         return result

@@ -15,7 +15,10 @@ enum RoleRules {
             }
         }
         let distinctKeys = Set(seen.compactMap { ring.usable[$0]?.spki }).count
-        if role.threshold > distinctKeys {
+        if role.threshold >= 1, distinctKeys == 0 {
+            findings.append(Finding(file: file, role: name, check: check,
+                                    detail: "\(name) has threshold \(role.threshold) and 0 usable keys: nothing it signs can be trusted"))
+        } else if role.threshold > distinctKeys {
             findings.append(Finding(file: file, role: name, check: check,
                                     detail: "threshold \(role.threshold) exceeds the \(distinctKeys) distinct usable keys listed"))
         }

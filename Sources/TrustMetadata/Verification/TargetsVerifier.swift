@@ -1,14 +1,20 @@
 import Crypto
 import Foundation
 
-/// Verifies targets metadata against a trusted root, then walks its delegations.
+/// Verifies targets metadata against a trusted root, then every delegated role a client
+/// could load, and resolves each listed target as the client would.
 ///
-/// Delegated role files are looked up by role name in a map the caller builds, never
-/// opened by a path derived from metadata, so a hostile role name cannot reach
-/// outside the directory being verified.
+/// Delegated role files come from ``RoleFiles``, never from a path derived from
+/// metadata, so a hostile role name cannot reach outside the directory being verified.
 public struct TargetsVerifier: Sendable {
-    /// Delegations deeper than this are not followed (python-tuf's default limit).
-    public static let maximumDelegationDepth = 32
+    /// What verifying targets found.
+    public struct Report: Sendable {
+        public var findings: [Finding] = []
+        /// Files read and checked, in order (targets first).
+        public var files: [String] = []
+        /// Every target path listed in any role file read, as a client resolves it, by path.
+        public var resolutions: [TargetResolution] = []
+    }
 
     public var options: VerificationOptions
 
@@ -17,83 +23,126 @@ public struct TargetsVerifier: Sendable {
     }
 
     /// Verifies top-level `targets` with `root`, and each delegated role found in `delegated`
-    /// (role name → file) with its delegator's keys.
+    /// (role name → file) with its delegators' keys. No snapshot is checked.
     public func verify(_ file: MetadataFile, root: RootMetadata, delegated: [String: MetadataFile] = [:]) -> [Finding] {
-        var findings: [Finding] = []
-        guard let parsed = ParsedFile.read(file, findings: &findings) else { return findings }
-        var rootFindings: [Finding] = []
-        let rootVerifier = RootVerifier(options: options)
-        let ring = rootVerifier.ring(for: root, file: file.name, findings: &rootFindings)
-        guard let targets = readTargets(parsed, role: "targets", dialect: root.dialect, findings: &findings),
-              let role = root.roles["targets"] else {
-            if root.roles["targets"] == nil {
-                findings.append(Finding(file: file.name, role: "targets", check: .role, detail: "root defines no targets role"))
-            }
-            return findings
-        }
-        checkSignatures(parsed, role: "targets", roleKeys: role, ring: ring, dialect: root.dialect, findings: &findings)
-        check(targets, role: "targets", file: parsed.name, findings: &findings)
-
-        // Breadth-first over delegations; each role is verified once.
-        var queue: [(TargetsMetadata, String, Int, DelegationScope)] = [(targets, "targets", 0, DelegationScope(dialect: root.dialect))]
-        var visited: Set<String> = ["targets"]
-        var loaded: [String: TargetsMetadata] = ["targets": targets]
-        var scoped: [(role: String, file: String, targets: TargetsMetadata, scope: DelegationScope)] = []
-        var next = 0
-        while next < queue.count {
-            let (delegator, delegatorName, depth, delegatorScope) = queue[next]
-            next += 1
-            guard let delegations = delegator.delegations, let roles = delegations.roles,
-                  depth < Self.maximumDelegationDepth else { continue }
-            // Key problems were reported when the delegator's file was checked.
-            var alreadyReported: [Finding] = []
-            let delegationRing = KeyRing(keys: delegations.keys, dialect: root.dialect,
-                                         keyIDsInUse: Set(roles.flatMap(\.keyIDs)), file: file.name,
-                                         role: delegatorName, gun: nil, at: options.at, findings: &alreadyReported)
-            for role in roles where !visited.contains(role.name) {
-                guard let roleFile = delegated[role.name] else { continue }
-                visited.insert(role.name)
-                guard let roleParsed = ParsedFile.read(roleFile, findings: &findings),
-                      let roleTargets = readTargets(roleParsed, role: role.name, dialect: root.dialect, findings: &findings)
-                else { continue }
-                checkSignatures(roleParsed, role: role.name, roleKeys: role.roleKeys, ring: delegationRing,
-                                dialect: root.dialect, findings: &findings)
-                check(roleTargets, role: role.name, file: roleParsed.name, findings: &findings)
-                let scope = delegatorScope.narrowed(by: role)
-                loaded[role.name] = roleTargets
-                scoped.append((role.name, roleParsed.name, roleTargets, scope))
-                queue.append((roleTargets, role.name, depth + 1, scope))
-            }
-        }
-        checkPaths(scoped, loaded: loaded, dialect: root.dialect, findings: &findings)
-        return findings
+        verify(file, root: root, files: RoleFiles(byRole: delegated, dialect: root.dialect)).findings
     }
 
-    /// Targets a client would never take from the delegated role that lists them: outside
-    /// the paths delegated to it, or (TUF) cut off by a terminating delegation before the
-    /// client's search reaches the role.
+    /// Verifies top-level `targets` and every delegated role reachable from it in the
+    /// delegation graph, then resolves every listed target as a client would.
     ///
-    /// python-tuf's search stops early only at a terminating delegation or after 32 roles,
-    /// so it is simulated only when one of those can happen; otherwise the paths decide.
-    private func checkPaths(_ scoped: [(role: String, file: String, targets: TargetsMetadata, scope: DelegationScope)],
-                            loaded: [String: TargetsMetadata], dialect: Dialect, findings: inout [Finding]) {
-        let delegationEntries = loaded.values.reduce(0) { $0 + ($1.delegations?.roles?.count ?? 0) }
-        let walkMatters = dialect == .tuf && (delegationEntries + 1 > DelegationWalk.maximumVisits
-            || loaded.values.contains { $0.delegations?.roles?.contains { $0.terminating == true } ?? false })
-        for (role, file, targets, scope) in scoped {
-            for member in targets.targets.members {
-                if !scope.contains(member.name) {
-                    findings.append(Finding(file: file, role: role, check: .delegation,
-                                            detail: "target \(member.name) is outside the paths delegated to \(role); clients never take it from this role"))
-                } else if walkMatters, !DelegationWalk.reaches(role, for: member.name, roles: loaded) {
-                    findings.append(Finding(file: file, role: role, check: .delegation,
-                                            detail: "target \(member.name) is never reached in \(role): python-tuf's search for it stops at a terminating delegation (or after \(DelegationWalk.maximumVisits) roles) first"))
+    /// - Parameters:
+    ///   - snapshot: the repository's snapshot, if any: every role a client loads must be
+    ///     listed there, at the version (and length and hashes) it lists.
+    ///   - topLevelProblem: why a client cannot even start (snapshot or timestamp refused), if so.
+    public func verify(_ file: MetadataFile, root: RootMetadata, files: RoleFiles, snapshot: TimelinessMetadata? = nil,
+                       snapshotFile: String = "snapshot.json", topLevelProblem: String? = nil) -> Report {
+        var report = Report()
+        report.files.append(file.name)
+        guard let parsed = ParsedFile.read(file, findings: &report.findings) else { return report }
+        var rootFindings: [Finding] = []
+        let ring = RootVerifier(options: options).ring(for: root, file: file.name, findings: &rootFindings)
+        guard let targets = readTargets(parsed, role: "targets", dialect: root.dialect, findings: &report.findings),
+              let role = root.roles["targets"] else {
+            if root.roles["targets"] == nil {
+                report.findings.append(Finding(file: file.name, role: "targets", check: .role, detail: "root defines no targets role"))
+            }
+            return report
+        }
+        var failure = topLevelProblem
+        let count = countSignatures(parsed, role: "targets", roleKeys: role, ring: ring, dialect: root.dialect,
+                                    findings: &report.findings)
+        if count < role.threshold {
+            report.findings.append(Finding(file: file.name, role: "targets", check: .threshold,
+                                           detail: "signed by \(count) distinct keys of the role; the threshold is \(role.threshold)"))
+            failure = failure ?? "signed by \(count) of its keys; the threshold is \(role.threshold)"
+        }
+        check(targets, role: "targets", file: parsed.name, findings: &report.findings)
+        if targets.expires.isExpired(at: options.at) { failure = failure ?? "expired at \(targets.expires.text)" }
+        if root.dialect == .tuf, let delegations = targets.delegations, let refusal = DelegationRules.pythonTUFRefusal(delegations) {
+            failure = failure ?? "python-tuf cannot read it: \(refusal)"
+        }
+        let listing = snapshot.map { SnapshotListing($0, file: snapshotFile) }
+        if let listing {
+            if listing.entry(for: "targets") == nil {
+                report.findings.append(Finding(file: snapshotFile, role: "targets", check: .snapshot,
+                                               detail: "snapshot.json does not list \(listing.key(for: "targets")); clients refuse the targets role"))
+                failure = failure ?? "\(listing.key(for: "targets")) is not in snapshot.json"
+            } else if let problem = listing.problem(role: "targets", bytes: file.bytes, version: targets.version) {
+                report.findings.append(Finding(file: file.name, role: "targets", check: .snapshot, detail: problem))
+                failure = failure ?? problem
+            }
+        }
+        let topLevel = DelegationEdge.topLevel(role)
+        var graph = DelegationGraph(verifier: self, dialect: root.dialect, files: files, snapshot: listing,
+                                    topLevel: topLevel, targets: targets, targetsFile: file.name,
+                                    topLevelLoad: failure.map(DelegationGraph.Load.failed) ?? .loaded(targets))
+        explore(&graph)
+        report.resolutions = resolve(&graph)
+        report.findings += graph.findings
+        report.files += graph.checkedFiles
+        return report
+    }
+
+    /// Loads every edge reachable from targets, whatever the paths, so every role file a
+    /// client could load is checked (breadth-first; each role's delegations followed once).
+    private func explore(_ graph: inout DelegationGraph) {
+        var queue = ["targets"]
+        var explored: Set<String> = ["targets"]
+        var next = 0
+        while next < queue.count {
+            let name = queue[next]
+            next += 1
+            guard let delegator = graph.metadata[name] else { continue }
+            let edges = delegator.edges(from: name, binExists: { graph.exists($0) })
+            for edge in edges {
+                _ = graph.load(edge)
+                if graph.metadata[edge.role] != nil, explored.insert(edge.role).inserted { queue.append(edge.role) }
+            }
+        }
+    }
+
+    /// Resolves every listed target, and reports listings a client never takes and the
+    /// targets a client loses to a role it cannot load.
+    private func resolve(_ graph: inout DelegationGraph) -> [TargetResolution] {
+        var listedIn: [String: [String]] = [:]
+        for (role, targets) in graph.metadata.sorted(by: { $0.key < $1.key }) {
+            for member in targets.targets.members { listedIn[member.name, default: []].append(role) }
+        }
+        var resolutions: [TargetResolution] = []
+        var lost: [String: (delegator: String, reason: String, targets: [String])] = [:]
+        for (path, roles) in listedIn.sorted(by: { $0.key < $1.key }) {
+            let search = DelegationWalk.search(path, stopAtListing: true, graph: &graph)
+            resolutions.append(TargetResolution(path: path, outcome: search.outcome))
+            if case .failed(let role, let delegator, let reason) = search.outcome, graph.dialect == .tuf {
+                lost[role, default: (delegator, reason, [])].targets.append(path)
+            }
+            let delegatedRoles = roles.filter { $0 != "targets" }
+            guard !delegatedRoles.isEmpty else { continue }
+            let reach = DelegationWalk.search(path, stopAtListing: false, graph: &graph)
+            if case .failed = reach.outcome { continue }  // reported with what the client loses
+            let reached = Set(reach.visited)
+            for role in delegatedRoles where !reached.contains(role) {
+                let file = graph.fileName(of: role)
+                if !DelegationWalk.covered(path, in: role, graph: graph) {
+                    graph.findings.append(Finding(file: file, role: role, check: .delegation,
+                                                  detail: "target \(path) is outside the paths delegated to \(role); clients never take it from this role"))
+                } else if graph.dialect == .tuf {
+                    graph.findings.append(Finding(file: file, role: role, check: .delegation,
+                                                  detail: "target \(path) is never reached in \(role): python-tuf's search for it stops at a terminating delegation (or after \(DelegationWalk.maximumDelegatedRoles) roles) first"))
                 }
             }
         }
+        for (role, loss) in lost.sorted(by: { $0.key < $1.key }) {
+            let shown = loss.targets.prefix(10).joined(separator: ", ")
+            let more = loss.targets.count > 10 ? " and \(loss.targets.count - 10) more" : ""
+            graph.findings.append(Finding(file: graph.fileName(of: role), role: role, check: .delegation,
+                                          detail: "a client's search fails at \(role) (delegated by \(loss.delegator)): \(loss.reason); it cannot resolve \(shown)\(more)"))
+        }
+        return resolutions
     }
 
-    private func readTargets(_ file: ParsedFile, role: String, dialect: Dialect, findings: inout [Finding]) -> TargetsMetadata? {
+    func readTargets(_ file: ParsedFile, role: String, dialect: Dialect, findings: inout [Finding]) -> TargetsMetadata? {
         do {
             let targets = try TargetsMetadata(signed: file.envelope.signed)
             guard targets.dialect == dialect else {
@@ -108,15 +157,11 @@ public struct TargetsVerifier: Sendable {
         }
     }
 
-    private func checkSignatures(_ file: ParsedFile, role: String, roleKeys: RoleKeys, ring: KeyRing, dialect: Dialect,
-                                 findings: inout [Finding]) {
-        let count = SignatureCounter.count(file.envelope.signatures, message: file.message, role: role,
-                                           roleKeys: roleKeys, ring: ring, dialect: dialect, file: file.name,
-                                           findings: &findings)
-        if count < roleKeys.threshold {
-            findings.append(Finding(file: file.name, role: role, check: .threshold,
-                                    detail: "signed by \(count) distinct keys of the role; the threshold is \(roleKeys.threshold)"))
-        }
+    /// How many distinct keys of `roleKeys` validly signed the file.
+    func countSignatures(_ file: ParsedFile, role: String, roleKeys: RoleKeys, ring: KeyRing, dialect: Dialect,
+                         findings: inout [Finding]) -> Int {
+        SignatureCounter.count(file.envelope.signatures, message: file.message, role: role, roleKeys: roleKeys, ring: ring,
+                               dialect: dialect, file: file.name, findings: &findings)
     }
 
     /// Expiry, target entries and delegation structure of one targets file.

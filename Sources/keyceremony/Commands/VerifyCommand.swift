@@ -24,9 +24,15 @@ struct VerifyCommand: ParsableCommand {
         whose CN is the GUN (--gun, or the CN the certificates agree on) and that are
         valid at --at.
 
-        A delegated role's targets must lie within the paths (TUF: python-tuf's
-        per-segment globs, or path_hash_prefixes; Notary: prefixes) of every delegation
-        leading to it, and must not be cut off by an earlier terminating delegation.
+        Delegations are searched as the clients search them (TUF: python-tuf's
+        pre-order depth-first walk, at most 32 delegated roles, terminating
+        delegations and TAP 15 hash bins; Notary: notary's breadth-first walk). Every
+        role file a client could load is checked with each delegator's keys, against
+        snapshot.json (listed, at its version and hashes); files that match no role
+        are reported. A delegated target must be reachable through some chain whose
+        paths cover it; targets a client cannot resolve because a role fails to load
+        are listed. --json adds "targets": each listed target, the role a client takes
+        it from, or why it cannot.
         With --trusted-root, a root of the trusted version but other content is a fork,
         and a newest root older than the trusted one a rollback. Only regular files
         are read.
@@ -92,6 +98,13 @@ struct VerifyCommand: ParsableCommand {
             object["dialects"] = .array(report.dialects.map { .string($0.rawValue) })
             object["files"] = .array(report.files.map(JSONValue.string))
             object["findings"] = .array(report.findings.map(\.json))
+            object["targets"] = .array(report.resolutions.sorted { $0.key < $1.key }.flatMap { repository, resolutions in
+                resolutions.map { resolution -> JSONValue in
+                    var entry = JSONObject([("repository", JSONValue.string(repository))])
+                    for member in resolution.json.objectValue?.members ?? [] { entry[member.name] = member.value }
+                    return .object(entry)
+                }
+            })
             var bytes = PrettyJSONEncoder.encode(.object(object), sortKeys: false)
             bytes.append(0x0A)
             FileHandle.standardOutput.write(Data(bytes))
