@@ -1,4 +1,4 @@
 /// The tool version recorded in manifests and transcripts.
-public enum KeyCeremonyVersion {
-    public static let current = "0.1.0"
+package enum KeyCeremonyVersion {
+    package static let current = "0.1.0"
 }

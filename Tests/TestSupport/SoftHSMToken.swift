@@ -13,7 +13,7 @@ public struct SoftHSMToken {
         return SoftHSMToken(token: token, session: try token.session())
     }
 
-    public func generateSigner(_ algorithm: KeyAlgorithm, label: String? = nil) throws -> TokenSigner {
+    package func generateSigner(_ algorithm: KeyAlgorithm, label: String? = nil) throws -> TokenSigner {
         let key = try session.generateKeyPair(algorithm, policy: KeyPolicy(label: label ?? "root-\(algorithm.rawValue)"))
         return try TokenSigner(session: session, key: key)
     }

@@ -6,10 +6,10 @@ import Foundation
 ///
 /// This checks integrity and consistency only; whether the metadata inside is
 /// valid TUF or Notary metadata is the metadata layer's job.
-public enum BundleCheck {
+package enum BundleCheck {
     /// Checks the output directory at `directory`. Never throws: every
     /// problem, including unreadable files, is in the result.
-    public static func run(directory: URL) -> BundleCheckResult {
+    package static func run(directory: URL) -> BundleCheckResult {
         var problems: [String] = []
         let publicDir = directory.appendingPathComponent(BundlePath.publicFolder)
         var isDirectory: ObjCBool = false
@@ -102,13 +102,13 @@ public enum BundleCheck {
 }
 
 /// The outcome of ``BundleCheck/run(directory:)``.
-public struct BundleCheckResult: Sendable, Equatable {
-    public var manifest: BundleManifest?
-    public var transcript: TranscriptVerification?
+package struct BundleCheckResult: Sendable, Equatable {
+    package var manifest: BundleManifest?
+    package var transcript: TranscriptVerification?
     /// Plain-English problems; empty when everything agrees.
-    public var problems: [String]
+    package var problems: [String]
 
-    public var isValid: Bool { problems.isEmpty }
+    package var isValid: Bool { problems.isEmpty }
     /// Whether the bundle says it is from a rehearsal.
-    public var isRehearsal: Bool? { manifest?.rehearsal }
+    package var isRehearsal: Bool? { manifest?.rehearsal }
 }

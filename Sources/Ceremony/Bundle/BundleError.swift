@@ -1,14 +1,14 @@
 import Foundation
 
 /// Why an output directory could not be assembled.
-public enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum BundleError: Error, Sendable, Equatable, CustomStringConvertible {
     case destinationExists(path: String, reason: String)
     case parentMissing(path: String)
     case unsafePath(String)
     case unexpectedFile(path: String)
     case finished
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .destinationExists(let path, let reason):
             return "refusing to write to \(path): \(reason); choose a new output directory"

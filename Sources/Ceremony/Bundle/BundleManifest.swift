@@ -7,24 +7,24 @@ import TrustMetadata
 /// Part of the output contract: fields are added, never renamed. It lists the
 /// SHA-256 of every file in `public/` except itself and `SHA256SUMS`, which
 /// is written after it and covers it.
-public struct BundleManifest: Sendable, Equatable, Codable {
+package struct BundleManifest: Sendable, Equatable, Codable {
     /// The manifest format; 1 for this layout.
-    public var manifestVersion: Int
-    public var ceremony: CeremonyKind
-    public var dialect: Dialect
-    public var repositories: [String]
-    public var planDigest: String
-    public var profileDigest: String?
-    public var toolVersion: String
+    package var manifestVersion: Int
+    package var ceremony: CeremonyKind
+    package var dialect: Dialect
+    package var repositories: [String]
+    package var planDigest: String
+    package var profileDigest: String?
+    package var toolVersion: String
     /// UTC, RFC 3339 with milliseconds.
-    public var started: String
-    public var finished: String
+    package var started: String
+    package var finished: String
     /// True when the output is from a rehearsal and must never be used as a real root.
-    public var rehearsal: Bool
+    package var rehearsal: Bool
     /// Paths relative to `public/` mapped to SHA-256 hex.
-    public var files: [String: String]
+    package var files: [String: String]
 
-    public init(manifestVersion: Int = 1, ceremony: CeremonyKind, dialect: Dialect, repositories: [String],
+    package init(manifestVersion: Int = 1, ceremony: CeremonyKind, dialect: Dialect, repositories: [String],
                 planDigest: String, profileDigest: String?, toolVersion: String, started: String,
                 finished: String, rehearsal: Bool, files: [String: String]) {
         self.manifestVersion = manifestVersion
@@ -47,7 +47,7 @@ public struct BundleManifest: Sendable, Equatable, Codable {
     }
 
     /// Pretty, sorted JSON with a final newline; stable for the same manifest.
-    public func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return try encoder.encode(self) + Data([0x0A])
@@ -55,16 +55,16 @@ public struct BundleManifest: Sendable, Equatable, Codable {
 }
 
 /// What the engine knows about a ceremony that the bundle records.
-public struct CeremonyDescription: Sendable, Equatable {
-    public var ceremony: CeremonyKind
-    public var dialect: Dialect
-    public var repositories: [String]
-    public var planDigest: PlanDigest
-    public var profileDigest: PlanDigest?
-    public var toolVersion: String
-    public var rehearsal: Bool
+package struct CeremonyDescription: Sendable, Equatable {
+    package var ceremony: CeremonyKind
+    package var dialect: Dialect
+    package var repositories: [String]
+    package var planDigest: PlanDigest
+    package var profileDigest: PlanDigest?
+    package var toolVersion: String
+    package var rehearsal: Bool
 
-    public init(ceremony: CeremonyKind, dialect: Dialect, repositories: [String], planDigest: PlanDigest,
+    package init(ceremony: CeremonyKind, dialect: Dialect, repositories: [String], planDigest: PlanDigest,
                 profileDigest: PlanDigest?, toolVersion: String, rehearsal: Bool) {
         self.ceremony = ceremony
         self.dialect = dialect
@@ -76,14 +76,14 @@ public struct CeremonyDescription: Sendable, Equatable {
     }
 
     /// The description of running `resolved` with this tool.
-    public init(_ resolved: ResolvedPlan, toolVersion: String, rehearsal: Bool) {
+    package init(_ resolved: ResolvedPlan, toolVersion: String, rehearsal: Bool) {
         self.init(ceremony: resolved.plan.ceremony, dialect: resolved.plan.dialect,
                   repositories: resolved.plan.repositories, planDigest: resolved.plan.source.digest,
                   profileDigest: resolved.profile?.source.digest, toolVersion: toolVersion, rehearsal: rehearsal)
     }
 
     /// The transcript's first event.
-    public var startEvent: TranscriptEvent {
+    package var startEvent: TranscriptEvent {
         .ceremonyStart(.init(ceremony: ceremony, dialect: dialect, repositories: repositories,
                              planDigest: planDigest.hex, profileDigest: profileDigest?.hex,
                              toolVersion: toolVersion, rehearsal: rehearsal))

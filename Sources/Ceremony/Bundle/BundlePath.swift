@@ -2,37 +2,37 @@ import Foundation
 import TrustMetadata
 
 /// Paths inside an output directory, and the rules that keep them inside it.
-public enum BundlePath {
-    public static let publicFolder = "public"
-    public static let backupFolder = "backup"
-    public static let manifest = "manifest.json"
-    public static let sums = "SHA256SUMS"
-    public static let transcript = "transcript.jsonl"
-    public static let plan = "plan.yaml"
+package enum BundlePath {
+    package static let publicFolder = "public"
+    package static let backupFolder = "backup"
+    package static let manifest = "manifest.json"
+    package static let sums = "SHA256SUMS"
+    package static let transcript = "transcript.jsonl"
+    package static let plan = "plan.yaml"
 
     /// Reads a file of a bundle, bounded as metadata is (``BoundedFile``): never a FIFO or a
     /// device, never more than ``PathVerifier/maximumFileSize`` bytes.
-    public static func read(_ url: URL) throws(BoundedFile.Failure) -> Data {
+    package static func read(_ url: URL) throws(BoundedFile.Failure) -> Data {
         Data(try BoundedFile.read(url.path, limit: PathVerifier.maximumFileSize, what: "a bundle file"))
     }
 
     /// `keys/<keyid>.pem`, relative to `public/`.
-    public static func publicKey(keyID: String) -> String { "keys/\(keyID).pem" }
+    package static func publicKey(keyID: String) -> String { "keys/\(keyID).pem" }
 
     /// `keys/<keyid>.crt.pem`, relative to `public/`.
-    public static func certificate(keyID: String) -> String { "keys/\(keyID).crt.pem" }
+    package static func certificate(keyID: String) -> String { "keys/\(keyID).crt.pem" }
 
     /// `metadata/<repository>/`, a GUN's slashes becoming folders, relative to `public/`.
-    public static func metadataFolder(repository: String) -> String { "metadata/\(repository)" }
+    package static func metadataFolder(repository: String) -> String { "metadata/\(repository)" }
 
     /// A key ID usable as a file name: 1 to 128 letters, digits, `.`, `_`, `-`, not starting with `.`.
-    public static func isSafeKeyID(_ keyID: String) -> Bool {
+    package static func isSafeKeyID(_ keyID: String) -> Bool {
         !keyID.isEmpty && keyID.count <= 128 && keyID.first != "." &&
             keyID.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSetLite.isAlphanumeric($0) || "._-".unicodeScalars.contains($0)) }
     }
 
     /// A relative path of plain parts: no leading `/`, no empty, `.` or `..` parts.
-    public static func isSafeRelative(_ path: String) -> Bool {
+    package static func isSafeRelative(_ path: String) -> Bool {
         guard !path.isEmpty, !path.hasPrefix("/"), path.utf8.count <= 1024 else { return false }
         return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { part in
             !part.isEmpty && part != "." && part != ".." && !part.contains("\0") && !part.contains("\n")

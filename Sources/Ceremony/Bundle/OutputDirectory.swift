@@ -19,36 +19,36 @@ import Foundation
 /// DIR/public/metadata/<repository>/1.root.json, root.json
 /// DIR/backup/
 /// ```
-public final class OutputDirectory {
+package final class OutputDirectory {
     /// Where the finished output will be.
-    public let destination: URL
+    package let destination: URL
     /// The temporary sibling being assembled.
-    public let workingDirectory: URL
+    package let workingDirectory: URL
     /// The transcript, already holding the ceremony-start record. Append to
     /// it as the ceremony runs; ``complete()`` seals it.
-    public let transcript: TranscriptWriter
-    public let ceremony: CeremonyDescription
-    public private(set) var state: State = .assembling
+    package let transcript: TranscriptWriter
+    package let ceremony: CeremonyDescription
+    package private(set) var state: State = .assembling
     private let clock: () -> Date
     private let started: Date
 
-    public enum State: Sendable, Equatable {
+    package enum State: Sendable, Equatable {
         case assembling
         case completed(URL)
         case failed(URL)
     }
 
     /// `workingDirectory/public`.
-    public var publicDirectory: URL { workingDirectory.appendingPathComponent(BundlePath.publicFolder) }
+    package var publicDirectory: URL { workingDirectory.appendingPathComponent(BundlePath.publicFolder) }
     /// `workingDirectory/backup`, for the backup ceremony's files.
-    public var backupDirectory: URL { workingDirectory.appendingPathComponent(BundlePath.backupFolder) }
+    package var backupDirectory: URL { workingDirectory.appendingPathComponent(BundlePath.backupFolder) }
 
     /// Checks `destination`, creates the working directory and the transcript,
     /// and records the start of the ceremony.
     ///
     /// - Throws: ``BundleError`` when `destination` exists and is not an empty
     ///   folder, when its parent folder is missing, or when files cannot be created.
-    public init(destination: URL, ceremony: CeremonyDescription, clock: @escaping () -> Date = Date.init) throws {
+    package init(destination: URL, ceremony: CeremonyDescription, clock: @escaping () -> Date = Date.init) throws {
         let destination = destination.standardizedFileURL
         try OutputDirectory.checkDestination(destination)
         self.destination = destination
@@ -74,7 +74,7 @@ public final class OutputDirectory {
     }
 
     /// Refuses a destination that is anything but absent or an empty folder.
-    public static func checkDestination(_ destination: URL) throws(BundleError) {
+    package static func checkDestination(_ destination: URL) throws(BundleError) {
         let path = destination.path
         let parent = destination.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
@@ -94,7 +94,7 @@ public final class OutputDirectory {
     // MARK: Writing public files
 
     /// Writes `data` to `public/<relativePath>`, creating folders; never overwrites.
-    public func writePublicFile(_ data: Data, at relativePath: String) throws {
+    package func writePublicFile(_ data: Data, at relativePath: String) throws {
         try requireAssembling()
         guard BundlePath.isSafeRelative(relativePath),
               !TranscriptVerifier.unsealedNames.contains(relativePath) else {
@@ -106,25 +106,25 @@ public final class OutputDirectory {
     }
 
     /// Writes `public/plan.yaml`, a byte copy of the plan as reviewed.
-    public func writePlan(_ source: SourceFile) throws {
+    package func writePlan(_ source: SourceFile) throws {
         try writePublicFile(source.bytes, at: BundlePath.plan)
     }
 
     /// Writes `public/keys/<keyid>.pem`.
-    public func writePublicKey(pem: String, keyID: String) throws {
+    package func writePublicKey(pem: String, keyID: String) throws {
         guard BundlePath.isSafeKeyID(keyID) else { throw BundleError.unsafePath(keyID) }
         try writePublicFile(Data(pem.utf8), at: BundlePath.publicKey(keyID: keyID))
     }
 
     /// Writes `public/keys/<keyid>.crt.pem`.
-    public func writeCertificate(pem: String, keyID: String) throws {
+    package func writeCertificate(pem: String, keyID: String) throws {
         guard BundlePath.isSafeKeyID(keyID) else { throw BundleError.unsafePath(keyID) }
         try writePublicFile(Data(pem.utf8), at: BundlePath.certificate(keyID: keyID))
     }
 
     /// Writes `public/metadata/<repository>/<version>.root.json` and `root.json`,
     /// both with exactly `data`.
-    public func writeRootMetadata(_ data: Data, repository: String, version: Int) throws {
+    package func writeRootMetadata(_ data: Data, repository: String, version: Int) throws {
         let folder = try rootFolder(repository: repository, version: version)
         try writePublicFile(data, at: "\(folder)/\(version).root.json")
         try writePublicFile(data, at: "\(folder)/root.json")
@@ -132,7 +132,7 @@ public final class OutputDirectory {
 
     /// Writes `public/metadata/<repository>/<version>.root.json` only: an earlier version that
     /// the new root chains from, copied byte for byte, so a client can walk the chain.
-    public func writeEarlierRootMetadata(_ data: Data, repository: String, version: Int) throws {
+    package func writeEarlierRootMetadata(_ data: Data, repository: String, version: Int) throws {
         let folder = try rootFolder(repository: repository, version: version)
         try writePublicFile(data, at: "\(folder)/\(version).root.json")
     }
@@ -147,7 +147,7 @@ public final class OutputDirectory {
     }
 
     /// Writes `backup/<relativePath>`; the backup ceremony decides what goes there.
-    public func writeBackupFile(_ data: Data, at relativePath: String) throws {
+    package func writeBackupFile(_ data: Data, at relativePath: String) throws {
         try requireAssembling()
         guard BundlePath.isSafeRelative(relativePath) else { throw BundleError.unsafePath(relativePath) }
         let url = backupDirectory.appendingPathComponent(relativePath)
@@ -165,7 +165,7 @@ public final class OutputDirectory {
     ///
     /// - Returns: `destination`.
     @discardableResult
-    public func complete() throws -> URL {
+    package func complete() throws -> URL {
         try requireAssembling()
         do {
             let sealed = try digests(excluding: TranscriptVerifier.unsealedNames)
@@ -198,7 +198,7 @@ public final class OutputDirectory {
     /// - Returns: the failed folder, or nil if even that could not be written
     ///   (the working directory is then left in place so nothing is lost).
     @discardableResult
-    public func fail(step: Int?, message: String) -> URL? {
+    package func fail(step: Int?, message: String) -> URL? {
         if case .failed(let url) = state { return url }
         if !transcript.isSealed {
             _ = try? transcript.append(.error(.init(step: step, message: message)))

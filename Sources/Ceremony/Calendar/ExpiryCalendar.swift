@@ -17,9 +17,9 @@ import TrustMetadata
 /// their keys are online and they are re-signed by the repository (notary-server holds both in
 /// Notary), every few days, never at a ceremony. Counting them would make every published
 /// repository look overdue.
-public struct ExpiryCalendar: Sendable {
+package struct ExpiryCalendar: Sendable {
     /// How urgent an item is, from least to most.
-    public enum Status: String, Sendable, Comparable {
+    package enum Status: String, Sendable, Comparable {
         case ok
         case insideMargin = "inside-margin"
         case expired
@@ -32,21 +32,21 @@ public struct ExpiryCalendar: Sendable {
             }
         }
 
-        public static func < (lhs: Status, rhs: Status) -> Bool { lhs.rank < rhs.rank }
+        package static func < (lhs: Status, rhs: Status) -> Bool { lhs.rank < rhs.rank }
     }
 
     /// How long before an expiry the ceremony must be held: a duration in the plan's
     /// ``Expiry`` grammar (`60d`, `8w`, `1y`, `P3M`), never a fixed time.
-    public struct Margin: Sendable, Equatable, CustomStringConvertible {
+    package struct Margin: Sendable, Equatable, CustomStringConvertible {
         /// The text as given, e.g. `60d`.
-        public let text: String
+        package let text: String
         let years: Int, months: Int, days: Int
 
         /// The default: 60 days.
-        public static let standard = Margin("60d")!
+        package static let standard = Margin("60d")!
 
         /// Parses `text`; nil when it is not a duration (an RFC 3339 time is not a margin).
-        public init?(_ text: String) {
+        package init?(_ text: String) {
             guard case .duration(let years, let months, let days)? = Expiry(text) else { return nil }
             self.text = text
             self.years = years
@@ -55,29 +55,29 @@ public struct ExpiryCalendar: Sendable {
         }
 
         /// `date` minus the margin, in UTC calendar arithmetic (`1y` before 29 February 2028 is 28 February 2027).
-        public func date(before date: Date) -> Date {
+        package func date(before date: Date) -> Date {
             let components = DateComponents(year: -years, month: -months, day: -days)
             return Expiry.utcCalendar.date(byAdding: components, to: date) ?? .distantPast
         }
 
-        public var description: String { text }
+        package var description: String { text }
     }
 
     /// One date, with what it means at ``at``.
-    public struct Item: Sendable, Hashable {
-        public var repository: String
-        public var entry: MetadataExpiry.Entry
+    package struct Item: Sendable, Hashable {
+        package var repository: String
+        package var entry: MetadataExpiry.Entry
         /// The instant in whole UTC seconds.
-        public var expires: Date
+        package var expires: Date
         /// ``expires`` minus the margin.
-        public var deadline: Date
-        public var status: Status
+        package var deadline: Date
+        package var status: Status
 
         /// Whether a ceremony renews this item: everything but the online snapshot and timestamp.
-        public var needsCeremony: Bool { entry.kind == .certificate || !["snapshot", "timestamp"].contains(entry.role) }
+        package var needsCeremony: Bool { entry.kind == .certificate || !["snapshot", "timestamp"].contains(entry.role) }
 
         /// The item in words: `root (version 3)`, `root certificate 1a2b3c4d5e6f`, `targets/releases (version 1)`.
-        public var what: String {
+        package var what: String {
             switch entry.kind {
             case .metadata:
                 return entry.version.map { "\(entry.role) (version \($0))" } ?? entry.role
@@ -88,25 +88,25 @@ public struct ExpiryCalendar: Sendable {
     }
 
     /// One repository's items and its deadline.
-    public struct Repository: Sendable, Hashable {
-        public var name: String
-        public var path: String
-        public var dialect: Dialect?
+    package struct Repository: Sendable, Hashable {
+        package var name: String
+        package var path: String
+        package var dialect: Dialect?
         /// Items sorted by date, then by what they are.
-        public var items: [Item]
+        package var items: [Item]
         /// The latest date for the next ceremony (earliest item deadline); nil when nothing was found.
-        public var nextCeremony: Date?
+        package var nextCeremony: Date?
         /// The most urgent status of the items a ceremony renews (``Status/ok`` when there are none).
-        public var status: Status { items.filter(\.needsCeremony).map(\.status).max() ?? .ok }
+        package var status: Status { items.filter(\.needsCeremony).map(\.status).max() ?? .ok }
     }
 
     /// "Now", as given by `--at` or the clock.
-    public let at: Date
-    public let margin: Margin
+    package let at: Date
+    package let margin: Margin
     /// Repositories in the order found.
-    public let repositories: [Repository]
+    package let repositories: [Repository]
 
-    public init(_ scanned: [MetadataExpiry.Repository], margin: Margin, at: Date) {
+    package init(_ scanned: [MetadataExpiry.Repository], margin: Margin, at: Date) {
         self.at = at
         self.margin = margin
         repositories = scanned.map { repository in
@@ -122,13 +122,13 @@ public struct ExpiryCalendar: Sendable {
     }
 
     /// The most urgent status of all.
-    public var status: Status { repositories.map(\.status).max() ?? .ok }
+    package var status: Status { repositories.map(\.status).max() ?? .ok }
 
     /// The earliest deadline of all repositories.
-    public var nextCeremony: Date? { repositories.compactMap(\.nextCeremony).min() }
+    package var nextCeremony: Date? { repositories.compactMap(\.nextCeremony).min() }
 
     /// One sentence for each item that is expired or inside the margin, most urgent first.
-    public var problems: [String] {
+    package var problems: [String] {
         let urgent = repositories.flatMap(\.items).filter { $0.status != .ok && $0.needsCeremony }
             .sorted { ($1.status, $0.expires) < ($0.status, $1.expires) }
         return urgent.map { item in
@@ -145,7 +145,7 @@ public struct ExpiryCalendar: Sendable {
     }
 
     /// Days before the next-ceremony event that calendars remind the team.
-    public static let reminderDays = 14
+    package static let reminderDays = 14
 
     /// The calendar: per repository, "next ceremony for <repository>" at its deadline (with a
     /// reminder ``reminderDays`` before), then one event per item at its expiry.
@@ -153,7 +153,7 @@ public struct ExpiryCalendar: Sendable {
     /// UIDs are `<hex>@keyceremony`, the hex being the first 32 digits of SHA-256 over the
     /// repository, role, kind, key ID and date, so the same deadline keeps its UID when the
     /// calendar is made again and a moved date is a new event. `DTSTAMP` is `stamp`.
-    public func iCalendar(stamp: Date) -> ICalendar {
+    package func iCalendar(stamp: Date) -> ICalendar {
         var events: [ICalendar.Event] = []
         for repository in repositories {
             if let next = repository.nextCeremony {
@@ -185,7 +185,7 @@ public struct ExpiryCalendar: Sendable {
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` in UTC, whole seconds.
-    public static func format(_ date: Date) -> String {
+    package static func format(_ date: Date) -> String {
         MetadataTime(date).text
     }
 }

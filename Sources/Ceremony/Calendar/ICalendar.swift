@@ -8,17 +8,17 @@ import TrustMetadata
 /// TEXT values escaped (`\\`, `\;`, `\,`, `\n`; §3.3.11), times in UTC form
 /// `YYYYMMDDTHHMMSSZ` (§3.3.5), and every event with `UID`, `DTSTAMP` and `DTSTART`
 /// (§3.6.1). An event may carry one display alarm some days before it (§3.6.6).
-public struct ICalendar: Sendable {
-    public struct Event: Sendable, Equatable {
+package struct ICalendar: Sendable {
+    package struct Event: Sendable, Equatable {
         /// Globally unique and stable for the same event (§3.8.4.7).
-        public var uid: String
-        public var start: Date
-        public var summary: String
-        public var description: String
+        package var uid: String
+        package var start: Date
+        package var summary: String
+        package var description: String
         /// Days before ``start`` to show a reminder; nil for none.
-        public var alarmDaysBefore: Int?
+        package var alarmDaysBefore: Int?
 
-        public init(uid: String, start: Date, summary: String, description: String, alarmDaysBefore: Int? = nil) {
+        package init(uid: String, start: Date, summary: String, description: String, alarmDaysBefore: Int? = nil) {
             self.uid = uid
             self.start = start
             self.summary = summary
@@ -28,18 +28,18 @@ public struct ICalendar: Sendable {
     }
 
     /// `PRODID` (§3.7.3).
-    public var productID = "-//KeyCeremony//keyceremony expiry//EN"
+    package var productID = "-//KeyCeremony//keyceremony expiry//EN"
     /// `DTSTAMP` of every event: when the calendar was made.
-    public var stamp: Date
-    public var events: [Event]
+    package var stamp: Date
+    package var events: [Event]
 
-    public init(stamp: Date, events: [Event]) {
+    package init(stamp: Date, events: [Event]) {
         self.stamp = stamp
         self.events = events
     }
 
     /// The calendar's bytes: UTF-8, CRLF line endings, folded at 75 octets.
-    public func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] {
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:\(Self.escape(productID))", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
         for event in events {
             lines += [
@@ -66,7 +66,7 @@ public struct ICalendar: Sendable {
     /// Writes the calendar to a new file (mode 0644); never replaces an existing one.
     ///
     /// - Throws: ``FileError`` when anything exists at `url` or it cannot be written.
-    public func write(to url: URL) throws(FileError) {
+    package func write(to url: URL) throws(FileError) {
         try SafeFile.create(url, contents: Data(serialized()))
     }
 

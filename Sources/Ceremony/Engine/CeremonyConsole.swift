@@ -5,7 +5,7 @@ import PKCS11
 ///
 /// Production runs use ``TerminalConsole``; rehearsals use ``RehearsalConsole``. Nothing
 /// else can supply a PIN, so there is no way to run a production ceremony from a script.
-public protocol CeremonyConsole: AnyObject {
+package protocol CeremonyConsole: AnyObject {
     /// Shows a line to the people in the room.
     func say(_ text: String)
     /// Waits for `actor` to confirm; returns who confirmed and how, for the transcript.
@@ -16,12 +16,12 @@ public protocol CeremonyConsole: AnyObject {
     var isRehearsal: Bool { get }
 }
 
-public enum CeremonyConsoleError: Error, CustomStringConvertible {
+package enum CeremonyConsoleError: Error, CustomStringConvertible {
     case declined(step: CeremonyStep)
     case noTerminal(String)
     case pinUnavailable(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .declined(step): return "\(step.actor) did not confirm step \(step.number)/\(step.total); the ceremony stops here"
         case let .noTerminal(reason): return reason

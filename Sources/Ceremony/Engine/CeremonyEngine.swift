@@ -141,12 +141,12 @@ enum CeremonyCatalog {
 }
 
 /// Runs any ceremony plan.
-public enum CeremonyRunner {
+package enum CeremonyRunner {
     /// Runs `resolved` with the procedure of its kind.
     ///
     /// - Throws: ``CeremonyFailure``: an input error before anything was created, or a failure
     ///   at a step (the output then is only the failed transcript).
-    public static func run(_ resolved: ResolvedPlan, options: CeremonyOptions, console: CeremonyConsole) throws -> CeremonyResult {
+    package static func run(_ resolved: ResolvedPlan, options: CeremonyOptions, console: CeremonyConsole) throws -> CeremonyResult {
         try run(CeremonyCatalog.procedure(for: resolved.plan.ceremony), resolved, options: options, console: console)
     }
 

@@ -1,17 +1,17 @@
 import PKCS11
 
 /// A ceremony failure, in words that name the step, the holder and the token.
-public struct CeremonyFailure: Error, CustomStringConvertible {
-    public let step: CeremonyStep?
-    public let holder: String?
-    public let token: TokenIdentity?
-    public let reason: String
+package struct CeremonyFailure: Error, CustomStringConvertible {
+    package let step: CeremonyStep?
+    package let holder: String?
+    package let token: TokenIdentity?
+    package let reason: String
     /// Whether the cause was the input (plan, files) rather than a token or a check.
-    public let isInputError: Bool
+    package let isInputError: Bool
     /// Whether Ctrl-C or SIGTERM stopped the ceremony (exit status 130, as for any interrupted command).
-    public let interrupted: Bool
+    package let interrupted: Bool
 
-    public init(step: CeremonyStep?, holder: String? = nil, token: TokenIdentity? = nil, reason: String,
+    package init(step: CeremonyStep?, holder: String? = nil, token: TokenIdentity? = nil, reason: String,
                 isInputError: Bool = false, interrupted: Bool = false) {
         self.step = step
         self.holder = holder
@@ -21,7 +21,7 @@ public struct CeremonyFailure: Error, CustomStringConvertible {
         self.interrupted = interrupted
     }
 
-    public var description: String {
+    package var description: String {
         var where_: [String] = []
         if let step { where_.append("step \(step.number)/\(step.total)") }
         if let holder { where_.append("holder \(holder)") }

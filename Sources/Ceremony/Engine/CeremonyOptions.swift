@@ -1,13 +1,13 @@
 import Foundation
 
 /// How to run a plan: where to write, and whether this is a rehearsal.
-public struct CeremonyOptions {
-    public var output: URL
-    public var rehearsal: Bool
+package struct CeremonyOptions {
+    package var output: URL
+    package var rehearsal: Bool
     /// The ceremony's clock; tests pin it.
-    public var clock: () -> Date
+    package var clock: () -> Date
 
-    public init(output: URL, rehearsal: Bool, clock: @escaping () -> Date = Date.init) {
+    package init(output: URL, rehearsal: Bool, clock: @escaping () -> Date = Date.init) {
         self.output = output
         self.rehearsal = rehearsal
         self.clock = clock
@@ -15,9 +15,9 @@ public struct CeremonyOptions {
 }
 
 /// What a completed ceremony produced.
-public struct CeremonyResult {
-    public let directory: URL
+package struct CeremonyResult {
+    package let directory: URL
     /// Repository → path of its `root.json` inside the output directory.
-    public let rootFiles: [String: URL]
-    public let planDigest: PlanDigest
+    package let rootFiles: [String: URL]
+    package let planDigest: PlanDigest
 }

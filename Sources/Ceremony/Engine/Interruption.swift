@@ -7,7 +7,7 @@ import Foundation
 ///   the registered handler moves the partial output aside, and the process exits with 130;
 /// - while a step is working (say, a token generating a key), only a flag is set; the ceremony
 ///   finishes that step, records it, and stops before the next one.
-public enum Interruption {
+package enum Interruption {
     private static let queue = DispatchQueue(label: "keyceremony.interruption")
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
     nonisolated(unsafe) private static var handler: (() -> Void)?
@@ -16,7 +16,7 @@ public enum Interruption {
 
     /// Starts catching SIGINT and SIGTERM. `onInterrupt` runs when the process is interrupted at a
     /// prompt; pass nil for commands with nothing to clean up but the terminal.
-    public static func install(_ onInterrupt: (() -> Void)?) {
+    package static func install(_ onInterrupt: (() -> Void)?) {
         queue.sync {
             handler = onInterrupt
             flag = false
@@ -31,7 +31,7 @@ public enum Interruption {
         }
     }
 
-    public static func remove() {
+    package static func remove() {
         queue.sync {
             handler = nil
             restorePrompt = nil

@@ -4,30 +4,30 @@ import PKCS11
 /// The rehearsal console: confirmations are automatic (with `--yes`) and PINs come from the
 /// rehearsal PIN file, and only for SoftHSM2 tokens, so a real token's PIN can never be read
 /// from a file even by mistake.
-public final class RehearsalConsole: CeremonyConsole {
+package final class RehearsalConsole: CeremonyConsole {
     let pins: RehearsalPINFile
     let pinPath: String
     let assumeYes: Bool
     let terminal = TerminalConsole()
     private let output: (String) -> Void
 
-    public init(pinFile path: String, assumeYes: Bool, output: @escaping (String) -> Void = { print($0); fflush(nil) }) throws {
+    package init(pinFile path: String, assumeYes: Bool, output: @escaping (String) -> Void = { print($0); fflush(nil) }) throws {
         pins = try RehearsalPINFile.load(path)
         pinPath = path
         self.assumeYes = assumeYes
         self.output = output
     }
 
-    public var isRehearsal: Bool { true }
+    package var isRehearsal: Bool { true }
 
-    public func say(_ text: String) { output(text) }
+    package func say(_ text: String) { output(text) }
 
-    public func confirm(_ step: CeremonyStep) throws(CeremonyConsoleError) -> String {
+    package func confirm(_ step: CeremonyStep) throws(CeremonyConsoleError) -> String {
         if assumeYes { return "rehearsal --yes" }
         return try terminal.confirm(step)
     }
 
-    public func pin(holder: String, token: TokenIdentity, step: CeremonyStep) throws(CeremonyConsoleError) -> SecretBytes {
+    package func pin(holder: String, token: TokenIdentity, step: CeremonyStep) throws(CeremonyConsoleError) -> SecretBytes {
         guard token.manufacturer == "SoftHSM project" else {
             throw .pinUnavailable("token \(token) is not a SoftHSM2 rehearsal token; rehearsal PIN files are only for SoftHSM2")
         }

@@ -2,18 +2,18 @@ import Foundation
 import PKCS11
 
 /// The production console: everything happens at the controlling terminal.
-public final class TerminalConsole: CeremonyConsole {
-    public init() {}
+package final class TerminalConsole: CeremonyConsole {
+    package init() {}
 
-    public var isRehearsal: Bool { false }
+    package var isRehearsal: Bool { false }
 
-    public func say(_ text: String) {
+    package func say(_ text: String) {
         print(text)
         fflush(nil)  // each announced step reaches the screen, or a log, as it happens
     }
 
     /// Asks until the answer is yes or no: a typo must neither skip a step nor end the ceremony.
-    public func confirm(_ step: CeremonyStep) throws(CeremonyConsoleError) -> String {
+    package func confirm(_ step: CeremonyStep) throws(CeremonyConsoleError) -> String {
         var prompt = "  \(step.actor), type 'yes' when done"
         while true {
             guard let answer = TerminalLine.read(prompt: prompt) else {
@@ -27,7 +27,7 @@ public final class TerminalConsole: CeremonyConsole {
         }
     }
 
-    public func pin(holder: String, token: TokenIdentity, step: CeremonyStep) throws(CeremonyConsoleError) -> SecretBytes {
+    package func pin(holder: String, token: TokenIdentity, step: CeremonyStep) throws(CeremonyConsoleError) -> SecretBytes {
         do {
             return try TerminalPINReader.read(prompt: "  \(holder), enter the user PIN of token \(token)")
         } catch {

@@ -1,7 +1,7 @@
 import PKCS11
 
 /// The token in the slot is not the one the plan (or this ceremony so far) calls for.
-public enum TokenMismatch: Error, Equatable, CustomStringConvertible {
+package enum TokenMismatch: Error, Equatable, CustomStringConvertible {
     /// A token shares the planned label or serial, but is not the planned token.
     case wrongToken(expected: TokenSelector, present: TokenIdentity)
     /// No token matches, and none resembles the planned one.
@@ -11,7 +11,7 @@ public enum TokenMismatch: Error, Equatable, CustomStringConvertible {
     /// The token already holds another root key of this ceremony.
     case alreadyUsed(token: TokenIdentity, byKey: String, holder: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .wrongToken(expected, present):
             return "wrong token: the plan expects \(expected.spoken) (\(expected.kind) \(expected.value)), but the token present is \(present) from \(present.manufacturer) \(present.model); remove it and insert the planned token"

@@ -6,18 +6,18 @@ import TrustMetadata
 /// The token layer verifies each signature in software before returning it. What gets signed
 /// is decided by TrustMetadata: canonical metadata bytes or the TBSCertificate of the key's own
 /// Notary root certificate — nothing else reaches a root key through this type.
-public struct TokenSigner: MetadataSigner, @unchecked Sendable {
-    public let session: Session
-    public let key: TokenKey
-    public let publicKey: PublicKeyMaterial
+package struct TokenSigner: MetadataSigner, @unchecked Sendable {
+    package let session: Session
+    package let key: TokenKey
+    package let publicKey: PublicKeyMaterial
 
-    public init(session: Session, key: TokenKey) throws {
+    package init(session: Session, key: TokenKey) throws {
         self.session = session
         self.key = key
         publicKey = try PublicKeyMaterial(spki: key.subjectPublicKeyInfo)
     }
 
-    public func sign(_ message: [UInt8]) throws -> [UInt8] {
+    package func sign(_ message: [UInt8]) throws -> [UInt8] {
         try session.sign(message, with: key).raw
     }
 }

@@ -1,7 +1,7 @@
 /// What a ceremony does. Each kind has its own plan body, steps and procedure; later ones
 /// (`delegation`, `backup`, `recovery`) are added as they are built, so a plan naming one of
 /// them fails clearly today.
-public enum CeremonyKind: String, Sendable, Equatable, CaseIterable, Codable {
+package enum CeremonyKind: String, Sendable, Equatable, CaseIterable, Codable {
     /// Generate root keys on tokens and sign the first root metadata.
     case rootGeneration = "root-generation"
     /// Sign root version N+1 with changed keys, threshold or online keys, by a threshold of

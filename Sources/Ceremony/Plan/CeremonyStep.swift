@@ -3,22 +3,22 @@
 /// The engine announces each step as ``description`` and switches on
 /// ``action`` to do it, so that what reviewers read in `plan check` is
 /// exactly what runs.
-public struct CeremonyStep: Sendable, Equatable, CustomStringConvertible {
+package struct CeremonyStep: Sendable, Equatable, CustomStringConvertible {
     /// The step's number, from 1.
-    public var number: Int
+    package var number: Int
     /// How many steps the ceremony has.
-    public var total: Int
+    package var total: Int
     /// Who acts: a key holder's name, or ``officerName``.
-    public var actor: String
-    public var action: Action
+    package var actor: String
+    package var action: Action
     /// The sentence said to the actor, starting in lower case.
-    public var text: String
+    package var text: String
 
     /// The actor for steps no key holder performs.
-    public static let officerName = "Officer"
+    package static let officerName = "Officer"
 
     /// What a step does, with what the engine needs to do it.
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         /// Read the plan digest aloud; witnesses confirm it matches the reviewed plan.
         case confirmPlanDigest
         /// The holder inserts the key's token and enters its PIN.
@@ -46,19 +46,19 @@ public struct CeremonyStep: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A step before numbering: who does what.
-    public struct Draft: Sendable, Equatable {
-        public var actor: String
-        public var action: Action
-        public var text: String
+    package struct Draft: Sendable, Equatable {
+        package var actor: String
+        package var action: Action
+        package var text: String
 
-        public init(_ actor: String, _ action: Action, _ text: String) {
+        package init(_ actor: String, _ action: Action, _ text: String) {
             self.actor = actor
             self.action = action
             self.text = text
         }
     }
 
-    public init(number: Int, total: Int, actor: String, action: Action, text: String) {
+    package init(number: Int, total: Int, actor: String, action: Action, text: String) {
         self.number = number
         self.total = total
         self.actor = actor
@@ -67,14 +67,14 @@ public struct CeremonyStep: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// "Step 4/12 — Bob: insert token 'root-b' and enter its PIN".
-    public var description: String {
+    package var description: String {
         "Step \(number)/\(total) — \(actor): \(text)"
     }
 }
 
 extension CeremonyStep.Action {
     /// The plan key whose holder and token this step involves, if any.
-    public var keyName: String? {
+    package var keyName: String? {
         switch self {
         case let .insertToken(name), let .generateKey(name), let .sign(name), let .findKey(name),
              let .issueCertificate(name, _), let .renewCertificate(name, _):

@@ -12,19 +12,19 @@ import Foundation
 ///
 /// Years and months are calendar years and months in UTC, so `1y` from
 /// 29 February lands on 28 February or 1 March as the calendar says.
-public enum Expiry: Sendable, Equatable, CustomStringConvertible {
+package enum Expiry: Sendable, Equatable, CustomStringConvertible {
     case date(Date)
     case duration(years: Int, months: Int, days: Int)
 
     /// The furthest a root may be valid: beyond this a ceremony is refused.
-    public static let refuseBeyondYears = 20
+    package static let refuseBeyondYears = 20
     /// Beyond this the plan is accepted with a warning.
-    public static let warnBeyondYears = 5
+    package static let warnBeyondYears = 5
     /// The longest validity of a rehearsal's output.
-    public static let rehearsalCapDays = 30
+    package static let rehearsalCapDays = 30
 
     /// Parses the grammar above; nil when `text` matches none of it.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         if let date = Expiry.parseRFC3339(text) {
             self = .date(date)
         } else if let duration = Expiry.parseShortDuration(text) ?? Expiry.parseISODuration(text) {
@@ -35,7 +35,7 @@ public enum Expiry: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The expiry time for a ceremony that starts at `start`.
-    public func date(from start: Date) -> Date {
+    package func date(from start: Date) -> Date {
         switch self {
         case .date(let date):
             return date
@@ -48,7 +48,7 @@ public enum Expiry: Sendable, Equatable, CustomStringConvertible {
     /// The expiry to write into metadata: as planned, except that a rehearsal
     /// never outlives 30 days, so rehearsal roots cannot be mistaken for real
     /// ones for long.
-    public func effectiveDate(from start: Date, rehearsal: Bool) -> Date {
+    package func effectiveDate(from start: Date, rehearsal: Bool) -> Date {
         let planned = date(from: start)
         guard rehearsal else { return planned }
         let cap = Expiry.utcCalendar.date(byAdding: .day, value: Expiry.rehearsalCapDays, to: start) ?? planned
@@ -56,7 +56,7 @@ public enum Expiry: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// What is wrong or worth a second look with this expiry for a ceremony at `start`.
-    public func assess(from start: Date) -> Assessment {
+    package func assess(from start: Date) -> Assessment {
         let end = date(from: start)
         let calendar = Expiry.utcCalendar
         if end <= start {
@@ -72,13 +72,13 @@ public enum Expiry: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The verdict of ``assess(from:)``.
-    public enum Assessment: Sendable, Equatable {
+    package enum Assessment: Sendable, Equatable {
         case fine
         case warning(String)
         case refused(String)
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .date(let date):
             return RFC3339.format(date)

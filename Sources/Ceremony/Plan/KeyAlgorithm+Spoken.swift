@@ -2,7 +2,7 @@ import PKCS11
 
 /// How an algorithm is said aloud in step sentences; the type itself is the token layer's.
 extension KeyAlgorithm {
-    public var spokenName: String {
+    package var spokenName: String {
         switch self {
         case .ecdsaP256: return "ECDSA P-256"
         case .ecdsaP384: return "ECDSA P-384"

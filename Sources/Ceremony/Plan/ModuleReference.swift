@@ -5,23 +5,23 @@ import PKCS11
 ///
 /// Aliases let a plan written on a workstation name SoftHSM2 or p11-kit's proxy
 /// without knowing where the ceremony machine's distribution installs them.
-public enum ModuleReference: Sendable, Hashable, CustomStringConvertible {
+package enum ModuleReference: Sendable, Hashable, CustomStringConvertible {
     case path(String)
     case alias(Alias)
 
     /// Module names a plan may use instead of a path.
-    public enum Alias: String, Sendable, Hashable, CaseIterable {
+    package enum Alias: String, Sendable, Hashable, CaseIterable {
         case softhsm
         case p11KitProxy = "p11-kit-proxy"
         case opensc
 
         /// Where distributions install the module, most likely first (the token layer's list).
-        public var candidatePaths: [String] { ModuleAlias.candidates[rawValue] ?? [] }
+        package var candidatePaths: [String] { ModuleAlias.candidates[rawValue] ?? [] }
     }
 
     /// Reads `text` as an alias if it is one, else as an absolute path.
     /// Returns nil for a relative path, which would depend on the working directory.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         if let alias = Alias(rawValue: text) {
             self = .alias(alias)
         } else if text.hasPrefix("/") {
@@ -33,7 +33,7 @@ public enum ModuleReference: Sendable, Hashable, CustomStringConvertible {
 
     /// The module file to load on this machine: the path itself, or the first
     /// existing candidate for an alias. Nil when an alias has no installed module.
-    public func resolvedPath(fileManager: FileManager = .default) -> String? {
+    package func resolvedPath(fileManager: FileManager = .default) -> String? {
         switch self {
         case .path(let path):
             return path
@@ -42,7 +42,7 @@ public enum ModuleReference: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .path(let path): return path
         case .alias(let alias): return alias.rawValue

@@ -4,25 +4,25 @@ import Foundation
 ///
 /// The plan only names the files; reading their formats (PEM SPKI, or
 /// Notary/TUF key JSON) belongs to the metadata layer.
-public struct OnlineKeyFiles: Sendable, Equatable {
+package struct OnlineKeyFiles: Sendable, Equatable {
     /// The top-level roles an online key can serve, in the order plans list them.
-    public static let roles = ["targets", "snapshot", "timestamp"]
+    package static let roles = ["targets", "snapshot", "timestamp"]
 
     /// Role name → key file, resolved against the plan's folder.
-    public var files: [String: URL]
+    package var files: [String: URL]
     /// Where each role's path was written in the plan, by role name.
-    public var locations: [String: SourceLocation]
+    package var locations: [String: SourceLocation]
 
-    public init(files: [String: URL], locations: [String: SourceLocation] = [:]) {
+    package init(files: [String: URL], locations: [String: SourceLocation] = [:]) {
         self.files = files
         self.locations = locations
     }
 
     /// The key file for `role`, if the plan names one.
-    public subscript(role: String) -> URL? { files[role] }
+    package subscript(role: String) -> URL? { files[role] }
 
     /// The named files in role order, for checks and listings.
-    public var all: [(role: String, url: URL)] {
+    package var all: [(role: String, url: URL)] {
         Self.roles.compactMap { role in files[role].map { (role, $0) } }
     }
 }
@@ -31,11 +31,11 @@ public struct OnlineKeyFiles: Sendable, Equatable {
 ///
 /// It is checked to be a mapping with no secret-looking keys and is otherwise
 /// carried unchanged; the plan's digest already covers its contents.
-public struct BackupSection: Sendable, Equatable {
+package struct BackupSection: Sendable, Equatable {
     /// The top-level keys of the section, in document order.
-    public var keys: [String]
+    package var keys: [String]
 
-    public init(keys: [String]) {
+    package init(keys: [String]) {
         self.keys = keys
     }
 }

@@ -10,30 +10,30 @@ import TrustMetadata
 /// kept so that they can be copied into the bundle and their digest read aloud.
 ///
 /// Load one with ``Plan/load(contentsOf:)`` or ``Plan/parse(_:file:baseDirectory:)``.
-public struct Plan: Sendable, Equatable {
+package struct Plan: Sendable, Equatable {
     /// The only plan format version this tool reads.
-    public static let formatVersion = 1
+    package static let formatVersion = 1
 
-    public var ceremony: CeremonyKind
-    public var dialect: Dialect
-    public var description: String
+    package var ceremony: CeremonyKind
+    package var dialect: Dialect
+    package var description: String
     /// Notary GUNs (one root.json each) or the single TUF repository name.
-    public var repositories: [String]
-    public var expires: Expiry
+    package var repositories: [String]
+    package var expires: Expiry
     /// The module named by the plan; a site profile may supply or replace it.
-    public var module: ModuleReference?
+    package var module: ModuleReference?
     /// People who watch and confirm; may be empty.
-    public var witnesses: [String]
+    package var witnesses: [String]
     /// What this kind of ceremony does, as its own reader read it.
-    public var body: PlanBody
+    package var body: PlanBody
     /// Where the plan came from, its exact bytes and their digest.
-    public var source: SourceFile
+    package var source: SourceFile
     /// Where `expires:` was written, for findings about the expiry bounds.
-    public var expiresLocation: SourceLocation
+    package var expiresLocation: SourceLocation
     /// Findings that do not stop the plan, such as naming no witnesses.
-    public var warnings: [PlanDiagnostic] = []
+    package var warnings: [PlanDiagnostic] = []
 
-    public init(ceremony: CeremonyKind, dialect: Dialect, description: String, repositories: [String],
+    package init(ceremony: CeremonyKind, dialect: Dialect, description: String, repositories: [String],
                 expires: Expiry, module: ModuleReference?, witnesses: [String], body: PlanBody, source: SourceFile,
                 expiresLocation: SourceLocation) {
         self.ceremony = ceremony
@@ -49,35 +49,35 @@ public struct Plan: Sendable, Equatable {
     }
 
     /// The root role the ceremony produces.
-    public var root: RootRole { body.root }
+    package var root: RootRole { body.root }
 
     /// The online key files the plan names (all three roles for generation; only the
     /// replaced ones for a rotation).
-    public var onlineKeys: OnlineKeyFiles { body.onlineKeys }
+    package var onlineKeys: OnlineKeyFiles { body.onlineKeys }
 
     /// Reads and parses the plan at `url`.
     ///
     /// - Throws: ``InputFileError`` when the file cannot be read, ``PlanError``
     ///   when it is not a valid plan.
-    public static func load(contentsOf url: URL) throws -> Plan {
+    package static func load(contentsOf url: URL) throws -> Plan {
         let source = try SourceFile.read(url)
         return try PlanParser.parse(source)
     }
 
     /// Parses plan bytes; `file` names the plan in messages and relative
     /// online-key paths are resolved against `baseDirectory`.
-    public static func parse(_ data: Data, file: String, baseDirectory: URL) throws(PlanError) -> Plan {
+    package static func parse(_ data: Data, file: String, baseDirectory: URL) throws(PlanError) -> Plan {
         try PlanParser.parse(SourceFile(url: baseDirectory.appendingPathComponent(file), displayName: file, bytes: data))
     }
 
     /// The expiry to write into root metadata for a ceremony starting at
     /// `start`: as planned, but at most 30 days away in a rehearsal.
-    public func metadataExpiry(ceremonyStart start: Date, rehearsal: Bool) -> Date {
+    package func metadataExpiry(ceremonyStart start: Date, rehearsal: Bool) -> Date {
         expires.effectiveDate(from: start, rehearsal: rehearsal)
     }
 
     /// The expiry finding for a ceremony starting at `start`, if any.
-    public func expiryDiagnostic(at start: Date) -> PlanDiagnostic? {
+    package func expiryDiagnostic(at start: Date) -> PlanDiagnostic? {
         let severity: PlanDiagnostic.Severity
         let message: String
         switch expires.assess(from: start) {
@@ -91,11 +91,11 @@ public struct Plan: Sendable, Equatable {
 }
 
 /// A line and column in a YAML file, both starting at 1.
-public struct SourceLocation: Sendable, Equatable {
-    public var line: Int
-    public var column: Int
+package struct SourceLocation: Sendable, Equatable {
+    package var line: Int
+    package var column: Int
 
-    public init(line: Int, column: Int) {
+    package init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }

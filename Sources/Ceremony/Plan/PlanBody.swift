@@ -4,13 +4,13 @@ import Foundation
 ///
 /// Each kind's body is read by its own reader (``RootGenerationPlan``, ``RootUpdatePlan``);
 /// the header around it is common to every kind.
-public enum PlanBody: Sendable, Equatable {
+package enum PlanBody: Sendable, Equatable {
     case rootGeneration(RootGenerationPlan)
     /// `root-rotation` and `root-resign`: version N+1 of an existing root.
     case rootUpdate(RootUpdatePlan)
 
     /// The root role the ceremony produces.
-    public var root: RootRole {
+    package var root: RootRole {
         switch self {
         case let .rootGeneration(body): return body.root
         case let .rootUpdate(body): return body.root
@@ -18,7 +18,7 @@ public enum PlanBody: Sendable, Equatable {
     }
 
     /// The online key files named in the plan.
-    public var onlineKeys: OnlineKeyFiles {
+    package var onlineKeys: OnlineKeyFiles {
         switch self {
         case let .rootGeneration(body): return body.onlineKeys
         case let .rootUpdate(body): return body.onlineKeys
@@ -27,7 +27,7 @@ public enum PlanBody: Sendable, Equatable {
 
     /// Every key whose token comes to the ceremony, in plan order: the new root's keys,
     /// then leaving keys that sign for the old threshold.
-    public var tokenKeys: [RootKey] {
+    package var tokenKeys: [RootKey] {
         switch self {
         case let .rootGeneration(body): return body.root.keys
         case let .rootUpdate(body): return body.root.keys + body.leaving
@@ -36,14 +36,14 @@ public enum PlanBody: Sendable, Equatable {
 }
 
 /// The body of a `root-generation` plan: new keys on tokens and the online keys for a first root.
-public struct RootGenerationPlan: Sendable, Equatable {
-    public var root: RootRole
+package struct RootGenerationPlan: Sendable, Equatable {
+    package var root: RootRole
     /// All three online roles: a root lists a key for each.
-    public var onlineKeys: OnlineKeyFiles
+    package var onlineKeys: OnlineKeyFiles
     /// Kept opaque until the backup ceremony defines it.
-    public var backup: BackupSection?
+    package var backup: BackupSection?
 
-    public init(root: RootRole, onlineKeys: OnlineKeyFiles, backup: BackupSection?) {
+    package init(root: RootRole, onlineKeys: OnlineKeyFiles, backup: BackupSection?) {
         self.root = root
         self.onlineKeys = onlineKeys
         self.backup = backup
@@ -54,22 +54,22 @@ public struct RootGenerationPlan: Sendable, Equatable {
 ///
 /// Version N+1 is built from version N (read from `previous`), so everything the plan does not
 /// change is carried over exactly: online keys, unknown fields, `consistent_snapshot`.
-public struct RootUpdatePlan: Sendable, Equatable {
+package struct RootUpdatePlan: Sendable, Equatable {
     /// The previous ceremony's output directory, its `public/` folder, or a folder of
     /// `N.root.json` files as published (one subfolder per GUN when there are several).
-    public var previous: URL
-    public var previousLocation: SourceLocation
+    package var previous: URL
+    package var previousLocation: SourceLocation
     /// A root the chain must start from, instead of the lowest version found (one repository only).
-    public var trustedRoot: URL?
+    package var trustedRoot: URL?
     /// The keys of version N+1: kept keys (``RootKey/Source/existing(keyID:)``) and new ones.
-    public var root: RootRole
+    package var root: RootRole
     /// Keys of version N that leave the root. Those with a token sign for version N's threshold;
     /// those without one (a lost token) do not come to the ceremony.
-    public var leaving: [RootKey]
+    package var leaving: [RootKey]
     /// Online role keys replaced in version N+1; roles not named keep their current key.
-    public var onlineKeys: OnlineKeyFiles
+    package var onlineKeys: OnlineKeyFiles
 
-    public init(previous: URL, previousLocation: SourceLocation, trustedRoot: URL?, root: RootRole,
+    package init(previous: URL, previousLocation: SourceLocation, trustedRoot: URL?, root: RootRole,
                 leaving: [RootKey], onlineKeys: OnlineKeyFiles) {
         self.previous = previous
         self.previousLocation = previousLocation

@@ -1,41 +1,41 @@
 import Foundation
 
 /// Everything `keyceremony plan check` reports about a plan and profile.
-public struct PlanCheckReport: Sendable, Equatable {
-    public var planFile: String
+package struct PlanCheckReport: Sendable, Equatable {
+    package var planFile: String
     /// Digest of the plan's exact bytes; present whenever the file was read.
-    public var planDigest: PlanDigest
-    public var profileFile: String?
-    public var profileDigest: PlanDigest?
+    package var planDigest: PlanDigest
+    package var profileFile: String?
+    package var profileDigest: PlanDigest?
     /// The plan with the profile applied, when both are valid.
-    public var resolved: ResolvedPlan?
+    package var resolved: ResolvedPlan?
     /// The numbered steps; empty when the plan has errors.
-    public var steps: [CeremonyStep]
+    package var steps: [CeremonyStep]
     /// Thresholds in words, such as "root: 2 of Alice, Bob, Carol".
-    public var thresholds: [String]
+    package var thresholds: [String]
     /// Errors first, then warnings.
-    public var diagnostics: [PlanDiagnostic]
+    package var diagnostics: [PlanDiagnostic]
 
     /// True when nothing stops the ceremony.
-    public var passed: Bool { !diagnostics.contains { $0.severity == .error } }
-    public var errors: [PlanDiagnostic] { diagnostics.filter { $0.severity == .error } }
-    public var warnings: [PlanDiagnostic] { diagnostics.filter { $0.severity == .warning } }
+    package var passed: Bool { !diagnostics.contains { $0.severity == .error } }
+    package var errors: [PlanDiagnostic] { diagnostics.filter { $0.severity == .error } }
+    package var warnings: [PlanDiagnostic] { diagnostics.filter { $0.severity == .warning } }
 }
 
 /// The checks behind `keyceremony plan check`, usable by the engine before a run.
-public enum PlanCheck {
+package enum PlanCheck {
     /// Reads and checks a plan and optional profile as of `now`.
     ///
     /// - Throws: ``InputFileError`` only when a file cannot be read at all;
     ///   every problem inside the files is in the report.
-    public static func run(planAt planURL: URL, profileAt profileURL: URL?, now: Date = Date()) throws(InputFileError) -> PlanCheckReport {
+    package static func run(planAt planURL: URL, profileAt profileURL: URL?, now: Date = Date()) throws(InputFileError) -> PlanCheckReport {
         let plan = try SourceFile.read(planURL)
         let profile = try profileURL.map { url throws(InputFileError) in try SourceFile.read(url) }
         return run(plan: plan, profile: profile, now: now)
     }
 
     /// Checks plan and profile bytes already read, as of `now`.
-    public static func run(plan planSource: SourceFile, profile profileSource: SourceFile?, now: Date = Date()) -> PlanCheckReport {
+    package static func run(plan planSource: SourceFile, profile profileSource: SourceFile?, now: Date = Date()) -> PlanCheckReport {
         var report = PlanCheckReport(planFile: planSource.displayName, planDigest: planSource.digest,
                                      profileFile: profileSource?.displayName, profileDigest: profileSource?.digest,
                                      resolved: nil, steps: [], thresholds: [], diagnostics: [])

@@ -4,7 +4,7 @@ extension PlanCheckReport {
     /// The report as `plan check` prints it: plan summary, digest in hex and
     /// words, thresholds, steps, and a one-line verdict. Findings are printed
     /// separately (to standard error) from ``diagnostics``.
-    public var text: String {
+    package var text: String {
         var out = "Plan: \(planFile)\n"
         if let resolved {
             let plan = resolved.plan
@@ -38,7 +38,7 @@ extension PlanCheckReport {
 
     /// The report as `plan check --json` prints it: pretty, sorted JSON and a
     /// newline. Field names are part of the command's interface.
-    public func jsonData() throws -> Data {
+    package func jsonData() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return try encoder.encode(PlanCheckJSON(self)) + Data("\n".utf8)

@@ -4,25 +4,25 @@
 /// Officers fix plans weeks before a ceremony, usually in an editor that jumps
 /// to `file:line:column`, so every finding carries a location and says both
 /// what was wrong and what was expected.
-public struct PlanDiagnostic: Sendable, Equatable, CustomStringConvertible {
+package struct PlanDiagnostic: Sendable, Equatable, CustomStringConvertible {
     /// Whether the finding stops the ceremony.
-    public enum Severity: String, Sendable, Equatable {
+    package enum Severity: String, Sendable, Equatable {
         /// The plan cannot be run as written.
         case error
         /// The plan can run, but reviewers should look twice.
         case warning
     }
 
-    public var severity: Severity
+    package var severity: Severity
     /// The file name as given on the command line.
-    public var file: String
+    package var file: String
     /// Line number, starting at 1.
-    public var line: Int
+    package var line: Int
     /// Column number, starting at 1.
-    public var column: Int
-    public var message: String
+    package var column: Int
+    package var message: String
 
-    public init(severity: Severity, file: String, line: Int, column: Int, message: String) {
+    package init(severity: Severity, file: String, line: Int, column: Int, message: String) {
         self.severity = severity
         self.file = file
         self.line = line
@@ -31,7 +31,7 @@ public struct PlanDiagnostic: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `file:line:column: message`, with `warning: ` before warnings.
-    public var description: String {
+    package var description: String {
         let prefix = severity == .warning ? "warning: " : ""
         return "\(file):\(line):\(column): \(prefix)\(message)"
     }
@@ -41,18 +41,18 @@ public struct PlanDiagnostic: Sendable, Equatable, CustomStringConvertible {
 ///
 /// Parsing does not stop at the first problem: a reviewer fixing a plan wants
 /// the whole list at once.
-public struct PlanError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct PlanError: Error, Sendable, Equatable, CustomStringConvertible {
     /// All findings, errors first in document order, then warnings.
-    public var diagnostics: [PlanDiagnostic]
+    package var diagnostics: [PlanDiagnostic]
 
-    public init(diagnostics: [PlanDiagnostic]) {
+    package init(diagnostics: [PlanDiagnostic]) {
         self.diagnostics = diagnostics
     }
 
     /// Only the findings that are errors.
-    public var errors: [PlanDiagnostic] { diagnostics.filter { $0.severity == .error } }
+    package var errors: [PlanDiagnostic] { diagnostics.filter { $0.severity == .error } }
 
-    public var description: String {
+    package var description: String {
         diagnostics.map(\.description).joined(separator: "\n")
     }
 }

@@ -6,32 +6,32 @@ import Foundation
 /// At the start of a ceremony the officer reads the words and the witnesses
 /// compare them against the digest published with the reviewed plan; words
 /// survive a noisy room far better than 64 hex digits.
-public struct PlanDigest: Sendable, Hashable, CustomStringConvertible {
+package struct PlanDigest: Sendable, Hashable, CustomStringConvertible {
     /// The 32 digest bytes.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
 
-    public init(of data: Data) {
+    package init(of data: Data) {
         self.bytes = Array(SHA256.hash(data: data))
     }
 
     /// Wraps digest bytes computed elsewhere.
-    public init(bytes: [UInt8]) {
+    package init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
     /// Lower-case hex, 64 characters.
-    public var hex: String { Hex.encode(bytes) }
+    package var hex: String { Hex.encode(bytes) }
 
     /// One PGP word per byte, 32 in all.
-    public var words: [String] { PGPWordList.words(for: bytes) }
+    package var words: [String] { PGPWordList.words(for: bytes) }
 
     /// The words in groups of four, one group per line, for reading aloud.
-    public var wordLines: [String] {
+    package var wordLines: [String] {
         stride(from: 0, to: words.count, by: 4).map { start in
             words[start..<min(start + 4, words.count)].joined(separator: " ")
         }
     }
 
     /// `sha256:<hex>`.
-    public var description: String { "sha256:\(hex)" }
+    package var description: String { "sha256:\(hex)" }
 }

@@ -3,23 +3,23 @@ import PKCS11
 
 /// A plan with its site profile applied: every key has a token and the
 /// module is known. This is what the steps and the engine work from.
-public struct ResolvedPlan: Sendable, Equatable {
-    public var plan: Plan
-    public var profile: SiteProfile?
+package struct ResolvedPlan: Sendable, Equatable {
+    package var plan: Plan
+    package var profile: SiteProfile?
     /// The module to load: the profile's if it names one, else the plan's; nil only when no
     /// key uses a token.
-    public var module: ModuleReference?
+    package var module: ModuleReference?
     /// The keys whose tokens come to the ceremony, in plan order, each with its token.
-    public var keys: [ResolvedKey]
+    package var keys: [ResolvedKey]
 
     /// A root key with the token selector that applies in this room.
-    public struct ResolvedKey: Sendable, Equatable {
-        public var key: RootKey
-        public var token: TokenSelector
+    package struct ResolvedKey: Sendable, Equatable {
+        package var key: RootKey
+        package var token: TokenSelector
         /// True when the site profile, not the plan, chose the token.
-        public var tokenFromProfile: Bool
+        package var tokenFromProfile: Bool
 
-        public init(key: RootKey, token: TokenSelector, tokenFromProfile: Bool) {
+        package init(key: RootKey, token: TokenSelector, tokenFromProfile: Bool) {
             self.key = key
             self.token = token
             self.tokenFromProfile = tokenFromProfile
@@ -31,7 +31,7 @@ public struct ResolvedPlan: Sendable, Equatable {
     /// - Throws: ``PlanError`` when a key has no token, no module is named, the
     ///   profile names a holder the plan does not have, or two keys end up on
     ///   the same token.
-    public static func resolve(plan: Plan, profile: SiteProfile?) throws(PlanError) -> ResolvedPlan {
+    package static func resolve(plan: Plan, profile: SiteProfile?) throws(PlanError) -> ResolvedPlan {
         var diagnostics: [PlanDiagnostic] = []
         func error(_ file: SourceFile, _ location: SourceLocation, _ message: String) {
             diagnostics.append(PlanDiagnostic(severity: .error, file: file.displayName,
@@ -78,11 +78,11 @@ public struct ResolvedPlan: Sendable, Equatable {
     }
 
     /// The root threshold in words: "root: 2 of Alice, Bob, Carol".
-    public var thresholdSummary: String { plan.root.summary }
+    package var thresholdSummary: String { plan.root.summary }
 
     /// The resolved entry for the plan key `name`.
-    public func key(_ name: String) -> ResolvedKey? { keys.first { $0.key.name == name } }
+    package func key(_ name: String) -> ResolvedKey? { keys.first { $0.key.name == name } }
 
     /// The steps of the ceremony, numbered, as they will run.
-    public var steps: [CeremonyStep] { StepPlanner.steps(for: self) }
+    package var steps: [CeremonyStep] { StepPlanner.steps(for: self) }
 }

@@ -1,27 +1,27 @@
 import PKCS11
 /// The root role as the plan describes it: who holds which key, and how many
 /// of them must sign.
-public struct RootRole: Sendable, Equatable {
+package struct RootRole: Sendable, Equatable {
     /// How many root keys must sign root metadata; 1 ... `keys.count`.
-    public var threshold: Int
+    package var threshold: Int
     /// The keys in plan order; steps follow this order.
-    public var keys: [RootKey]
+    package var keys: [RootKey]
 
-    public init(threshold: Int, keys: [RootKey]) {
+    package init(threshold: Int, keys: [RootKey]) {
         self.threshold = threshold
         self.keys = keys
     }
 
     /// The threshold in words: "root: 2 of Alice, Bob, Carol".
-    public var summary: String {
+    package var summary: String {
         "root: \(threshold) of " + keys.map(\.holder).joined(separator: ", ")
     }
 }
 
 /// One root key: a name, the person who holds its token, and where the key comes from.
-public struct RootKey: Sendable, Equatable {
+package struct RootKey: Sendable, Equatable {
     /// Where a root key comes from.
-    public enum Source: Sendable, Equatable {
+    package enum Source: Sendable, Equatable {
         /// Generated on the token during the ceremony.
         case generate(KeyAlgorithm)
         /// Already on the token and already in the current root, named by its key ID there
@@ -30,19 +30,19 @@ public struct RootKey: Sendable, Equatable {
     }
 
     /// A short name unique in the plan, such as `root-a`; used in steps and the transcript.
-    public var name: String
+    package var name: String
     /// The person who inserts the token and types its PIN; one key per holder.
-    public var holder: String
+    package var holder: String
     /// The token to use, or nil when the site profile supplies it (or, for a key leaving
     /// the root, when it does not come to the ceremony).
-    public var token: TokenSelector?
-    public var source: Source
+    package var token: TokenSelector?
+    package var source: Source
     /// Where the key's entry starts in the plan, for findings about it.
-    public var location: SourceLocation
+    package var location: SourceLocation
     /// Where each of the entry's fields (`name`, `holder`, `token`, …) was written.
-    public var fieldLocations: [String: SourceLocation]
+    package var fieldLocations: [String: SourceLocation]
 
-    public init(name: String, holder: String, token: TokenSelector?, source: Source,
+    package init(name: String, holder: String, token: TokenSelector?, source: Source,
                 location: SourceLocation = SourceLocation(line: 1, column: 1),
                 fieldLocations: [String: SourceLocation] = [:]) {
         self.name = name
@@ -54,21 +54,21 @@ public struct RootKey: Sendable, Equatable {
     }
 
     /// Where `field` was written, or where the entry starts.
-    public func location(of field: String) -> SourceLocation { fieldLocations[field] ?? location }
+    package func location(of field: String) -> SourceLocation { fieldLocations[field] ?? location }
 
-    public init(name: String, holder: String, token: TokenSelector?, algorithm: KeyAlgorithm,
+    package init(name: String, holder: String, token: TokenSelector?, algorithm: KeyAlgorithm,
                 location: SourceLocation = SourceLocation(line: 1, column: 1)) {
         self.init(name: name, holder: holder, token: token, source: .generate(algorithm), location: location)
     }
 
     /// The algorithm to generate, or nil for a key that already exists.
-    public var algorithm: KeyAlgorithm? {
+    package var algorithm: KeyAlgorithm? {
         if case let .generate(algorithm) = source { return algorithm }
         return nil
     }
 
     /// The key ID in the current root, or nil for a key made in this ceremony.
-    public var existingKeyID: String? {
+    package var existingKeyID: String? {
         if case let .existing(keyID) = source { return keyID }
         return nil
     }

@@ -15,15 +15,15 @@ import PKCS11
 ///   Alice: { serial: "5c1e0a7d3b9f2e41" }
 ///   Bob: { label: root-b }
 /// ```
-public struct SiteProfile: Sendable, Equatable {
-    public var module: ModuleReference?
+package struct SiteProfile: Sendable, Equatable {
+    package var module: ModuleReference?
     /// Token selectors by holder name; each overrides the plan's selector.
-    public var holders: [String: TokenSelector]
+    package var holders: [String: TokenSelector]
     /// Where each holder's entry was written, for findings that involve the plan.
-    public var holderLocations: [String: SourceLocation]
-    public var source: SourceFile
+    package var holderLocations: [String: SourceLocation]
+    package var source: SourceFile
 
-    public init(module: ModuleReference?, holders: [String: TokenSelector],
+    package init(module: ModuleReference?, holders: [String: TokenSelector],
                 holderLocations: [String: SourceLocation] = [:], source: SourceFile) {
         self.module = module
         self.holders = holders
@@ -34,12 +34,12 @@ public struct SiteProfile: Sendable, Equatable {
     /// Reads and parses the profile at `url`.
     ///
     /// - Throws: ``InputFileError`` when unreadable, ``PlanError`` when invalid.
-    public static func load(contentsOf url: URL) throws -> SiteProfile {
+    package static func load(contentsOf url: URL) throws -> SiteProfile {
         try parse(SourceFile.read(url))
     }
 
     /// Parses profile bytes already read.
-    public static func parse(_ source: SourceFile) throws(PlanError) -> SiteProfile {
+    package static func parse(_ source: SourceFile) throws(PlanError) -> SiteProfile {
         let sink = DiagnosticSink(file: source.displayName)
         guard let text = String(data: source.bytes, encoding: .utf8) else {
             sink.error(at: nil, "the profile is not UTF-8 text")

@@ -5,14 +5,14 @@ import TrustMetadata
 ///
 /// The bytes are what was reviewed: they are hashed as read, copied verbatim
 /// into the bundle, and never re-serialised.
-public struct SourceFile: Sendable, Equatable {
-    public var url: URL
+package struct SourceFile: Sendable, Equatable {
+    package var url: URL
     /// The name used in messages, as the officer typed it.
-    public var displayName: String
-    public var bytes: Data
-    public var digest: PlanDigest
+    package var displayName: String
+    package var bytes: Data
+    package var digest: PlanDigest
 
-    public init(url: URL, displayName: String, bytes: Data) {
+    package init(url: URL, displayName: String, bytes: Data) {
         self.url = url
         self.displayName = displayName
         self.bytes = bytes
@@ -20,13 +20,13 @@ public struct SourceFile: Sendable, Equatable {
     }
 
     /// The folder relative paths in the file are resolved against.
-    public var directory: URL { url.deletingLastPathComponent() }
+    package var directory: URL { url.deletingLastPathComponent() }
 
     /// The largest plan, profile or key file read: they are short text files.
-    public static let maximumSize = 1 << 20
+    package static let maximumSize = 1 << 20
 
     /// Reads `url`, refusing anything but a regular file of at most ``maximumSize`` bytes.
-    public static func read(_ url: URL) throws(InputFileError) -> SourceFile {
+    package static func read(_ url: URL) throws(InputFileError) -> SourceFile {
         do {
             let bytes = try BoundedFile.read(url.path, limit: maximumSize, what: "an input file")
             return SourceFile(url: url, displayName: url.relativePath, bytes: Data(bytes))
@@ -37,10 +37,10 @@ public struct SourceFile: Sendable, Equatable {
 }
 
 /// A plan, profile or other input that could not be read at all.
-public enum InputFileError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum InputFileError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let path, let reason): return "\(path): \(reason)"
         }

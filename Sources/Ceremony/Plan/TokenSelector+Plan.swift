@@ -4,7 +4,7 @@ import PKCS11
 /// so a selector read from a plan is exactly what the engine matches tokens with.
 extension TokenSelector {
     /// The kind of selector as written in YAML: `label`, `serial` or `uri`.
-    public var kind: String {
+    package var kind: String {
         switch self {
         case .label: return "label"
         case .serial: return "serial"
@@ -13,7 +13,7 @@ extension TokenSelector {
     }
 
     /// The selector's value as written in the plan.
-    public var value: String {
+    package var value: String {
         switch self {
         case .label(let value), .serial(let value): return value
         case .uri(let uri): return uri.text
@@ -22,7 +22,7 @@ extension TokenSelector {
 
     /// How a step names the token: "token 'root-a'", "the token with serial 5c1e…",
     /// "the token matching pkcs11:…".
-    public var spoken: String {
+    package var spoken: String {
         switch self {
         case .label(let label): return "token '\(label)'"
         case .serial(let serial): return "the token with serial \(serial)"

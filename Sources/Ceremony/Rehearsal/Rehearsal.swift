@@ -13,11 +13,11 @@ import TrustMetadata
 ///
 /// This library makes no network connection: a caller that rehearses against a notary-server
 /// fetches the server's keys itself and passes them in.
-public struct Rehearsal {
-    public enum Failure: Error, CustomStringConvertible {
+package struct Rehearsal {
+    package enum Failure: Error, CustomStringConvertible {
         case directoryNotEmpty(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case let .directoryNotEmpty(path): return "'\(path)' exists and is not empty; a rehearsal never writes over anything"
             }
@@ -25,48 +25,48 @@ public struct Rehearsal {
     }
 
     /// One ceremony of the lifecycle.
-    public struct Stage: Sendable {
-        public var kind: CeremonyKind
+    package struct Stage: Sendable {
+        package var kind: CeremonyKind
         /// `01-root-generation`, …: the plan's name and the output folder's.
-        public var name: String
-        public var threshold: Int
-        public var holders: [String]
+        package var name: String
+        package var threshold: Int
+        package var holders: [String]
     }
 
     /// What one stage produced and how it verified.
-    public struct Outcome {
-        public var stage: Stage
-        public var result: CeremonyResult
-        public var report: PathVerifier.Report
-        public var bundle: BundleCheckResult
+    package struct Outcome {
+        package var stage: Stage
+        package var result: CeremonyResult
+        package var report: PathVerifier.Report
+        package var bundle: BundleCheckResult
     }
 
-    public static let stages = [
+    package static let stages = [
         Stage(kind: .rootGeneration, name: "01-root-generation", threshold: 2, holders: ["Alice", "Bob", "Carol"]),
         Stage(kind: .rootRotation, name: "02-root-rotation", threshold: 3, holders: ["Alice", "Carol", "Dave"]),
         Stage(kind: .rootResign, name: "03-root-resign", threshold: 3, holders: ["Alice", "Carol", "Dave"]),
     ]
     static let tokenLabels = ["Alice": "root-a", "Bob": "root-b", "Carol": "root-c", "Dave": "root-d"]
 
-    public let directory: URL
-    public let dialect: Dialect
-    public let repository: String
+    package let directory: URL
+    package let dialect: Dialect
+    package let repository: String
     /// Role → key file contents fetched from a notary-server (snapshot, timestamp), if any.
-    public let serverKeys: [String: Data]
+    package let serverKeys: [String: Data]
 
-    public init(directory: URL, dialect: Dialect, repository: String? = nil, serverKeys: [String: Data] = [:]) {
+    package init(directory: URL, dialect: Dialect, repository: String? = nil, serverKeys: [String: Data] = [:]) {
         self.directory = directory.standardizedFileURL
         self.dialect = serverKeys.isEmpty ? dialect : .notary
         self.repository = repository ?? (self.dialect == .notary ? "example.com/rehearsal" : "rehearsal")
         self.serverKeys = serverKeys
     }
 
-    public var tokens: RehearsalTokens { RehearsalTokens(directory: directory.appendingPathComponent("softhsm")) }
-    public func planURL(_ stage: Stage) -> URL { directory.appendingPathComponent("plans/\(stage.name).yaml") }
-    public func outputURL(_ stage: Stage) -> URL { directory.appendingPathComponent(stage.name) }
+    package var tokens: RehearsalTokens { RehearsalTokens(directory: directory.appendingPathComponent("softhsm")) }
+    package func planURL(_ stage: Stage) -> URL { directory.appendingPathComponent("plans/\(stage.name).yaml") }
+    package func outputURL(_ stage: Stage) -> URL { directory.appendingPathComponent(stage.name) }
 
     /// Makes the tokens, the online keys and the first plan. Returns the first plan's location.
-    public func prepare() throws -> URL {
+    package func prepare() throws -> URL {
         let fm = FileManager.default
         if let contents = try? fm.contentsOfDirectory(atPath: directory.path), !contents.isEmpty {
             throw Failure.directoryNotEmpty(directory.path)
@@ -91,7 +91,7 @@ public struct Rehearsal {
 
     /// Runs every stage unattended, writing each later plan from the root the stage before made.
     /// Stops at the first stage that fails or does not verify.
-    public func run(say: @escaping (String) -> Void = { print($0); fflush(nil) }) throws -> [Outcome] {
+    package func run(say: @escaping (String) -> Void = { print($0); fflush(nil) }) throws -> [Outcome] {
         tokens.activate()
         var outcomes: [Outcome] = []
         for (index, stage) in Self.stages.enumerated() {

@@ -7,24 +7,24 @@ import TrustMetadata
 ///
 /// This is the one place a PIN may live in a file, and only for throwaway SoftHSM2 tokens: the
 /// file must be mode 0600 and owned by the user, or it is refused.
-public struct RehearsalPINFile: Codable, Sendable {
-    public struct Entry: Codable, Sendable {
-        public let userPIN: String
-        public let soPIN: String
+package struct RehearsalPINFile: Codable, Sendable {
+    package struct Entry: Codable, Sendable {
+        package let userPIN: String
+        package let soPIN: String
         enum CodingKeys: String, CodingKey { case userPIN = "user_pin", soPIN = "so_pin" }
     }
 
-    public let rehearsal: Bool
-    public var tokens: [String: Entry]
+    package let rehearsal: Bool
+    package var tokens: [String: Entry]
 
-    public enum Failure: Error, CustomStringConvertible {
+    package enum Failure: Error, CustomStringConvertible {
         case unreadable(path: String)
         case tooOpen(path: String, mode: Int)
         case malformed(path: String)
         case notRehearsal(path: String)
         case noEntry(path: String, token: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case let .unreadable(path): return "cannot read the rehearsal PIN file '\(path)'"
             case let .tooOpen(path, mode): return "the rehearsal PIN file '\(path)' has mode \(String(mode, radix: 8)); it must be 600"
@@ -35,12 +35,12 @@ public struct RehearsalPINFile: Codable, Sendable {
         }
     }
 
-    public init(tokens: [String: Entry]) {
+    package init(tokens: [String: Entry]) {
         rehearsal = true
         self.tokens = tokens
     }
 
-    public static func load(_ path: String) throws(Failure) -> RehearsalPINFile {
+    package static func load(_ path: String) throws(Failure) -> RehearsalPINFile {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
               let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue,
               let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
@@ -55,7 +55,7 @@ public struct RehearsalPINFile: Codable, Sendable {
         return file
     }
 
-    public func userPIN(for token: String, path: String) throws(Failure) -> SecretBytes {
+    package func userPIN(for token: String, path: String) throws(Failure) -> SecretBytes {
         // Labels match as bytes, as the token compares them.
         guard let entry = tokens.first(where: { isSameText($0.key, token) })?.value else {
             throw .noEntry(path: path, token: token)
@@ -64,7 +64,7 @@ public struct RehearsalPINFile: Codable, Sendable {
     }
 
     /// Writes the file with mode 0600 from the start; it is never world-readable, even briefly.
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try encoder.encode(self)

@@ -5,20 +5,20 @@ import PKCS11
 ///
 /// SoftHSM2 reads its configuration once per process, so ``activate()`` must run before the
 /// module is first opened in the process.
-public struct RehearsalTokens {
-    public static let modulePath = "/usr/lib/softhsm/libsofthsm2.so"
+package struct RehearsalTokens {
+    package static let modulePath = "/usr/lib/softhsm/libsofthsm2.so"
 
-    public let directory: URL
-    public var configPath: String { directory.appendingPathComponent("softhsm2.conf").path }
-    public var pinFilePath: String { directory.appendingPathComponent("pins.json").path }
+    package let directory: URL
+    package var configPath: String { directory.appendingPathComponent("softhsm2.conf").path }
+    package var pinFilePath: String { directory.appendingPathComponent("pins.json").path }
 
-    public init(directory: URL) { self.directory = directory.standardizedFileURL }
+    package init(directory: URL) { self.directory = directory.standardizedFileURL }
 
-    public enum Failure: Error, CustomStringConvertible {
+    package enum Failure: Error, CustomStringConvertible {
         case exists(String)
         case badLabels(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case let .exists(path): return "'\(path)' already exists; rehearsal tokens are never made over old ones"
             case let .badLabels(reason): return reason
@@ -27,12 +27,12 @@ public struct RehearsalTokens {
     }
 
     /// Points this process's SoftHSM2 at the rehearsal directory. Call before opening the module.
-    public func activate() {
+    package func activate() {
         setenv("SOFTHSM2_CONF", configPath, 1)
     }
 
     /// Creates the config, one initialised token per label, and `pins.json` (mode 0600).
-    public func create(labels: [String]) throws -> [TokenInfo] {
+    package func create(labels: [String]) throws -> [TokenInfo] {
         guard !labels.isEmpty else { throw Failure.badLabels("give at least one token label") }
         guard Set(labels).count == labels.count else { throw Failure.badLabels("token labels must be distinct") }
         for label in labels where label.isEmpty || label.utf8.count > 32 {

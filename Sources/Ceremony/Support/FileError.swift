@@ -1,10 +1,10 @@
 import Foundation
 
 /// A file operation that failed, with the system's reason.
-public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    public var operation: String
-    public var code: Int32
+package struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var path: String
+    package var operation: String
+    package var code: Int32
 
     init(path: String, operation: String, errno code: Int32) {
         self.path = path
@@ -12,7 +12,7 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
         self.code = code
     }
 
-    public var description: String {
+    package var description: String {
         "cannot \(operation) \(path): \(String(cString: strerror(code)))"
     }
 }

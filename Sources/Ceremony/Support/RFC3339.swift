@@ -4,9 +4,9 @@ import Foundation
 ///
 /// Output is always UTC with milliseconds (`2026-11-25T12:00:00.000Z`) so that
 /// records sort as text and compare byte for byte.
-public enum RFC3339 {
+package enum RFC3339 {
     /// Formats `date` in UTC with milliseconds, truncating finer precision.
-    public static func format(_ date: Date) -> String {
+    package static func format(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let seconds = milliseconds.floorDivided(by: 1000)
         let millis = milliseconds - seconds * 1000
@@ -20,13 +20,13 @@ public enum RFC3339 {
     }
 
     /// The date truncated to whole milliseconds, as ``format(_:)`` writes it.
-    public static func truncatedToMilliseconds(_ date: Date) -> Date {
+    package static func truncatedToMilliseconds(_ date: Date) -> Date {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`; nil for anything else,
     /// including dates without a time or a zone.
-    public static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Date? {
         let chars = Array(text.utf8)
         func digits(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= chars.count else { return nil }

@@ -6,13 +6,13 @@ import PKCS11
 ///
 /// It opens `/dev/tty` rather than reading standard input, so a PIN can never be piped in from
 /// a file or a script by accident, and without a terminal it fails at once instead of hanging.
-public enum TerminalPINReader {
-    public enum Failure: Error, CustomStringConvertible {
+package enum TerminalPINReader {
+    package enum Failure: Error, CustomStringConvertible {
         case noTerminal(prompt: String)
         case empty(prompt: String)
         case echoNotDisabled(prompt: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case let .noTerminal(prompt):
                 return "no terminal to read a PIN from (\(prompt)); a production ceremony needs an officer at a terminal, a rehearsal can use --rehearsal --pins FILE"
@@ -24,7 +24,7 @@ public enum TerminalPINReader {
         }
     }
 
-    public static func read(prompt: String) throws(Failure) -> SecretBytes {
+    package static func read(prompt: String) throws(Failure) -> SecretBytes {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY)
         guard fd >= 0 else { throw .noTerminal(prompt: prompt) }
         defer { close(fd) }

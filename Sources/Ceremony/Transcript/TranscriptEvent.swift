@@ -3,7 +3,7 @@
 /// Every event has a fixed set of typed fields and none of them is free-form
 /// key/value data, so there is no place in a record where a PIN could be put
 /// "just for debugging". Field names in JSON are snake_case.
-public enum TranscriptEvent: Sendable, Equatable {
+package enum TranscriptEvent: Sendable, Equatable {
     case ceremonyStart(CeremonyStart)
     case stepStart(StepStart)
     case stepEnd(StepEnd)
@@ -19,7 +19,7 @@ public enum TranscriptEvent: Sendable, Equatable {
     case seal(Seal)
 
     /// The `event` string written in the record.
-    public var type: String {
+    package var type: String {
         switch self {
         case .ceremonyStart: return "ceremony-start"
         case .stepStart: return "step-start"
@@ -38,7 +38,7 @@ public enum TranscriptEvent: Sendable, Equatable {
     }
 
     /// Every `event` string, for readers that list them.
-    public static let allTypes = ["ceremony-start", "step-start", "step-end", "confirmation", "token",
+    package static let allTypes = ["ceremony-start", "step-start", "step-end", "confirmation", "token",
                                   "key-generated", "key-found", "current-root", "certificate", "metadata-digest", "signature",
                                   "error", "seal"]
 

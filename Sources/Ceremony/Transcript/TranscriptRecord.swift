@@ -6,19 +6,19 @@ import Foundation
 /// In JSON the event's fields sit beside `seq`, `time`, `prev` and `event`
 /// in one flat object with sorted keys, so the same record always encodes
 /// to the same bytes.
-public struct TranscriptRecord: Sendable, Equatable {
+package struct TranscriptRecord: Sendable, Equatable {
     /// `prev` of the first record: 64 zeros.
-    public static let genesis = String(repeating: "0", count: 64)
+    package static let genesis = String(repeating: "0", count: 64)
 
     /// 1 for the first record, then consecutive.
-    public var seq: Int
+    package var seq: Int
     /// UTC, RFC 3339 with milliseconds.
-    public var time: String
+    package var time: String
     /// SHA-256 hex of the previous record's exact line bytes, without its newline.
-    public var prev: String
-    public var event: TranscriptEvent
+    package var prev: String
+    package var event: TranscriptEvent
 
-    public init(seq: Int, time: String, prev: String, event: TranscriptEvent) {
+    package init(seq: Int, time: String, prev: String, event: TranscriptEvent) {
         self.seq = seq
         self.time = time
         self.prev = prev
@@ -26,12 +26,12 @@ public struct TranscriptRecord: Sendable, Equatable {
     }
 
     /// The record's line: deterministic JSON, no newline.
-    public func line() throws -> Data {
+    package func line() throws -> Data {
         try TranscriptRecord.encoder.encode(self)
     }
 
     /// Decodes one line; throws on anything that is not exactly a record.
-    public static func decode(line: Data) throws -> TranscriptRecord {
+    package static func decode(line: Data) throws -> TranscriptRecord {
         try JSONDecoder().decode(TranscriptRecord.self, from: line)
     }
 
@@ -47,7 +47,7 @@ extension TranscriptRecord: Codable {
         case seq, time, prev, event
     }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         seq = try container.decode(Int.self, forKey: .seq)
         time = try container.decode(String.self, forKey: .time)
@@ -60,7 +60,7 @@ extension TranscriptRecord: Codable {
         self.event = event
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(seq, forKey: .seq)
         try container.encode(time, forKey: .time)

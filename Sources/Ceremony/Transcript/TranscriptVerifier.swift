@@ -9,13 +9,13 @@ import Foundation
 /// follows a seal. Then, if required, that the transcript ends with a seal
 /// whose own digest holds, and, given the `public/` folder, that every sealed
 /// file is there with that digest and no unsealed file was added.
-public enum TranscriptVerifier {
+package enum TranscriptVerifier {
     /// Files in `public/` that cannot be in the seal: the transcript itself,
     /// and the two files written after it.
-    public static let unsealedNames: Set<String> = ["transcript.jsonl", "manifest.json", "SHA256SUMS"]
+    package static let unsealedNames: Set<String> = ["transcript.jsonl", "manifest.json", "SHA256SUMS"]
 
     /// Verifies the transcript at `url`.
-    public static func verify(fileAt url: URL, requireSeal: Bool = true,
+    package static func verify(fileAt url: URL, requireSeal: Bool = true,
                               publicDirectory: URL? = nil) throws(InputFileError) -> TranscriptVerification {
         let data: Data
         do {
@@ -27,7 +27,7 @@ public enum TranscriptVerifier {
     }
 
     /// Verifies transcript bytes.
-    public static func verify(_ data: Data, requireSeal: Bool = true,
+    package static func verify(_ data: Data, requireSeal: Bool = true,
                               publicDirectory: URL? = nil) -> TranscriptVerification {
         var records: [TranscriptRecord] = []
         func result(_ line: Int, _ kind: TranscriptProblem.Kind, _ message: String) -> TranscriptVerification {
@@ -127,23 +127,23 @@ public enum TranscriptVerifier {
 }
 
 /// The outcome of ``TranscriptVerifier``.
-public struct TranscriptVerification: Sendable, Equatable {
+package struct TranscriptVerification: Sendable, Equatable {
     /// The records read before any problem.
-    public var records: [TranscriptRecord]
+    package var records: [TranscriptRecord]
     /// The first broken link, or nil when the transcript holds.
-    public var problem: TranscriptProblem?
+    package var problem: TranscriptProblem?
 
-    public var isValid: Bool { problem == nil }
+    package var isValid: Bool { problem == nil }
     /// True when the last record read is a seal.
-    public var isSealed: Bool {
+    package var isSealed: Bool {
         if case .seal? = records.last?.event { return true }
         return false
     }
 }
 
 /// The first thing wrong with a transcript.
-public struct TranscriptProblem: Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Equatable {
+package struct TranscriptProblem: Sendable, Equatable, CustomStringConvertible {
+    package enum Kind: String, Sendable, Equatable {
         case malformedLine = "malformed-line"
         case sequenceGap = "sequence-gap"
         case prevMismatch = "prev-mismatch"
@@ -156,9 +156,9 @@ public struct TranscriptProblem: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The 1-based line the problem was found at.
-    public var line: Int
-    public var kind: Kind
-    public var message: String
+    package var line: Int
+    package var kind: Kind
+    package var message: String
 
-    public var description: String { "line \(line): \(message)" }
+    package var description: String { "line \(line): \(message)" }
 }

@@ -12,13 +12,13 @@ import Darwin
 /// The file is created, never reopened: a transcript is written once, in
 /// order, by the ceremony that it describes. After ``seal(outputs:)`` nothing
 /// more can be appended.
-public final class TranscriptWriter {
-    public let url: URL
+package final class TranscriptWriter {
+    package let url: URL
     /// The `seq` the next record will get.
-    public private(set) var nextSeq = 1
+    package private(set) var nextSeq = 1
     /// SHA-256 hex of the last line written (the next record's `prev`).
-    public private(set) var lastLineDigest = TranscriptRecord.genesis
-    public private(set) var isSealed = false
+    package private(set) var lastLineDigest = TranscriptRecord.genesis
+    package private(set) var isSealed = false
 
     private var fd: Int32
     private let clock: () -> Date
@@ -26,7 +26,7 @@ public final class TranscriptWriter {
     /// Creates the transcript at `url`; fails if anything exists there.
     ///
     /// - Parameter clock: the source of record times; tests pass a fixed clock.
-    public init(creatingAt url: URL, clock: @escaping () -> Date = Date.init) throws(FileError) {
+    package init(creatingAt url: URL, clock: @escaping () -> Date = Date.init) throws(FileError) {
         self.url = url
         self.clock = clock
         self.fd = try SafeFile.openExclusive(url, flags: O_WRONLY | O_APPEND)
@@ -38,7 +38,7 @@ public final class TranscriptWriter {
 
     /// Appends `event` as the next record and flushes it to disk.
     @discardableResult
-    public func append(_ event: TranscriptEvent) throws -> TranscriptRecord {
+    package func append(_ event: TranscriptEvent) throws -> TranscriptRecord {
         guard !isSealed else { throw TranscriptWriteError.sealed }
         guard fd >= 0 else { throw TranscriptWriteError.closed }
         if case .seal = event { throw TranscriptWriteError.useSeal }
@@ -48,7 +48,7 @@ public final class TranscriptWriter {
     /// Appends the seal over `outputs` (paths relative to `public/` mapped to
     /// SHA-256 hex) and closes the file.
     @discardableResult
-    public func seal(outputs: [String: String]) throws -> TranscriptRecord {
+    package func seal(outputs: [String: String]) throws -> TranscriptRecord {
         guard !isSealed else { throw TranscriptWriteError.sealed }
         guard fd >= 0 else { throw TranscriptWriteError.closed }
         let record = try write(.seal(.init(outputs: outputs)))
@@ -58,7 +58,7 @@ public final class TranscriptWriter {
     }
 
     /// Closes the file without sealing, as after a failure.
-    public func close() {
+    package func close() {
         if fd >= 0 {
             _ = systemClose(fd)
             fd = -1
@@ -88,12 +88,12 @@ private func systemClose(_ fd: Int32) -> Int32 {
 }
 
 /// Why a record could not be appended.
-public enum TranscriptWriteError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum TranscriptWriteError: Error, Sendable, Equatable, CustomStringConvertible {
     case sealed
     case closed
     case useSeal
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .sealed: return "the transcript is sealed; nothing can be added after the seal"
         case .closed: return "the transcript is closed"
