@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrustMetadata
 import TestSupport
 @testable import Ceremony
 
@@ -67,7 +68,7 @@ struct OutputDirectoryTests {
         #expect(manifest.started < manifest.finished)
         #expect(Set(manifest.files.keys) == Set(files).subtracting(["manifest.json", "SHA256SUMS"]))
         for (path, digest) in manifest.files {
-            #expect(Hex.sha256(try Data(contentsOf: publicDir.appendingPathComponent(path))) == digest)
+            #expect(ByteEncoding.sha256Hex(try Data(contentsOf: publicDir.appendingPathComponent(path))) == digest)
         }
 
         let transcript = try TranscriptVerifier.verify(fileAt: publicDir.appendingPathComponent("transcript.jsonl"),

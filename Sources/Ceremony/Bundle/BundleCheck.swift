@@ -1,4 +1,5 @@
 import Foundation
+import TrustMetadata
 
 /// Checks a finished output directory against its own evidence: the
 /// manifest, `SHA256SUMS`, the sealed transcript and the plan copy must all
@@ -28,7 +29,7 @@ package enum BundleCheck {
             return BundleCheckResult(manifest: nil, transcript: nil, problems: ["public/ cannot be listed: \(error)"])
         }
         func digest(_ path: String) -> String? {
-            (try? BundlePath.read(publicDir.appendingPathComponent(path))).map { Hex.sha256($0) }
+            (try? BundlePath.read(publicDir.appendingPathComponent(path))).map { ByteEncoding.sha256Hex($0) }
         }
 
         var manifest: BundleManifest?

@@ -1,4 +1,5 @@
 import Foundation
+import TrustMetadata
 
 /// Assembles a ceremony's output directory so that `DIR` either appears
 /// complete or not at all.
@@ -243,7 +244,7 @@ package final class OutputDirectory {
     private func digests(excluding excluded: Set<String>) throws -> [String: String] {
         var result: [String: String] = [:]
         for path in try BundlePath.regularFiles(under: publicDirectory) where !excluded.contains(path) {
-            result[path] = Hex.sha256(try BundlePath.read(publicDirectory.appendingPathComponent(path)))
+            result[path] = ByteEncoding.sha256Hex(try BundlePath.read(publicDirectory.appendingPathComponent(path)))
         }
         return result
     }

@@ -181,7 +181,7 @@ package struct ExpiryCalendar: Sendable {
 
     static func uid(_ repository: String, _ role: String, _ kind: String, _ date: Date) -> String {
         let material = [repository, role, kind, format(date)].joined(separator: "\u{0}")
-        return String(Hex.sha256(Array(material.utf8)).prefix(32)) + "@keyceremony"
+        return String(ByteEncoding.sha256Hex(Array(material.utf8)).prefix(32)) + "@keyceremony"
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` in UTC, whole seconds.

@@ -1,4 +1,5 @@
 import Foundation
+import TrustMetadata
 
 /// The public keys of the online roles, as files next to the plan.
 ///
@@ -6,7 +7,7 @@ import Foundation
 /// Notary/TUF key JSON) belongs to the metadata layer.
 package struct OnlineKeyFiles: Sendable, Equatable {
     /// The top-level roles an online key can serve, in the order plans list them.
-    package static let roles = ["targets", "snapshot", "timestamp"]
+    package static let roles = RootMetadata.onlineRoles
 
     /// Role name → key file, resolved against the plan's folder.
     package var files: [String: URL]

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TrustMetadata
 
 /// The SHA-256 digest of a file's exact bytes, in hex and as words to read aloud.
 ///
@@ -20,7 +21,7 @@ package struct PlanDigest: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Lower-case hex, 64 characters.
-    package var hex: String { Hex.encode(bytes) }
+    package var hex: String { ByteEncoding.hex(bytes) }
 
     /// One PGP word per byte, 32 in all.
     package var words: [String] { PGPWordList.words(for: bytes) }

@@ -107,7 +107,7 @@ enum PlanParser {
             sink.error(node, "repositories is empty; expected at least one repository")
             return nil
         }
-        if dialect == .tuf && items.count != 1 {
+        if let dialect, !dialect.allowsSeveralRepositories && items.count != 1 {
             sink.error(node, "a tuf plan names exactly one repository, found \(items.count)")
             return nil
         }

@@ -22,7 +22,7 @@ final class RootGenerationProcedure: CeremonyProcedure {
             drafts.append(.init(key.holder, .insertToken(key: key.name), "insert \(entry.token.spoken) and enter its PIN"))
             drafts.append(.init(key.holder, .generateKey(key: key.name),
                                 "generate \(StepPlanner.article(algorithm)) \(algorithm) key '\(key.name)' on the token and read its attributes back"))
-            if plan.dialect == .notary {
+            if plan.dialect.rootKeysAreCertificates {
                 for repository in plan.repositories {
                     drafts.append(.init(key.holder, .issueCertificate(key: key.name, repository: repository),
                                         "issue the root certificate of key '\(key.name)' for '\(repository)' on the token"))
@@ -30,7 +30,7 @@ final class RootGenerationProcedure: CeremonyProcedure {
             }
         }
         let repositories = plan.repositories.map { "'\($0)'" }.joined(separator: ", ")
-        let files = plan.dialect == .notary ? "root.json for each of" : "root.json for"
+        let files = plan.repositories.count > 1 ? "root.json for each of" : "root.json for"
         drafts.append(.init(officer, .buildMetadata, "build \(files) \(repositories) (\(resolved.thresholdSummary); expires \(plan.expires))"))
         for entry in resolved.keys {
             drafts.append(.init(entry.key.holder, .sign(key: entry.key.name),

@@ -32,14 +32,14 @@ final class RootUpdateProcedure: CeremonyProcedure {
             drafts.append(.init(key.holder, .insertToken(key: key.name), "insert \(entry.token.spoken) and enter its PIN"))
             drafts.append(.init(key.holder, .generateKey(key: key.name),
                                 "generate \(StepPlanner.article(algorithm)) \(algorithm) key '\(key.name)' on the token and read its attributes back"))
-            if plan.dialect == .notary {
+            if plan.dialect.rootKeysAreCertificates {
                 for repository in plan.repositories {
                     drafts.append(.init(key.holder, .issueCertificate(key: key.name, repository: repository),
                                         "issue the root certificate of key '\(key.name)' for '\(repository)' on the token"))
                 }
             }
         }
-        if plan.dialect == .notary {
+        if plan.dialect.rootKeysAreCertificates {
             // Kept keys whose certificates run out before the new root get new ones before the root is built.
             for entry in resolved.keys where !newKeys.contains(entry.key.name) && plan.root.keys.contains(where: { $0.name == entry.key.name }) {
                 let key = entry.key

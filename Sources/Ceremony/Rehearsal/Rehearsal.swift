@@ -101,7 +101,7 @@ package struct Rehearsal {
             let resolved = try ResolvedPlan.resolve(plan: plan, profile: nil)
             let console = try RehearsalConsole(pinFile: tokens.pinFilePath, assumeYes: true, output: say)
             let result = try CeremonyRunner.run(resolved, options: CeremonyOptions(output: outputURL(stage), rehearsal: true), console: console)
-            let report = try PathVerifier(options: VerificationOptions(dialect: dialect, gun: dialect == .notary ? repository : nil))
+            let report = try PathVerifier(options: VerificationOptions(dialect: dialect, repository: repository))
                 .verify(path: outputURL(stage).path)
             let outcome = Outcome(stage: stage, result: result, report: report, bundle: BundleCheck.run(directory: outputURL(stage)))
             outcomes.append(outcome)

@@ -70,7 +70,7 @@ struct CurrentRoot {
                 throw refuse("the trusted root: \(error)")
             }
         }
-        let verifier = RootVerifier(options: VerificationOptions(dialect: dialect, gun: dialect == .notary ? repository : nil, at: time))
+        let verifier = RootVerifier(options: VerificationOptions(dialect: dialect, repository: repository, at: time))
         let result = verifier.verifyChain(chain, trusted: trusted)
         let errors = result.findings.filter { $0.severity == .error && $0.check != .expiry }
         for finding in result.findings where finding.check == .expiry { say("  note: \(finding)") }
@@ -84,7 +84,7 @@ struct CurrentRoot {
             ?? Int64(found[0].version)
         return CurrentRoot(root: newest, chain: chain, trusted: trusted,
                            history: zip(found, chain).map { ($0.version, $1.bytes) },
-                           newestDigest: Hex.sha256(Data(chain[chain.count - 1].bytes)), firstVersion: first)
+                           newestDigest: ByteEncoding.sha256Hex(Data(chain[chain.count - 1].bytes)), firstVersion: first)
     }
 
     /// The key ID in this root whose public key is `spki`, preferring `preferred` when it matches.

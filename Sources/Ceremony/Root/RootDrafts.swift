@@ -36,7 +36,7 @@ final class RootDrafts {
         let canonical = try file.canonicalSignedBytes()
         order.append(repository)
         drafts[repository] = Draft(current: current, root: root, file: file, keyIDs: keyIDs)
-        let digest = Hex.sha256(Data(canonical))
+        let digest = ByteEncoding.sha256Hex(Data(canonical))
         try transcript.append(.metadataDigest(.init(repository: repository, role: "root", version: Int(root.version),
                                                     sha256: digest, length: canonical.count)))
         say("  \(repository): root.json version \(root.version), signed bytes SHA-256 \(digest)")
@@ -76,7 +76,7 @@ final class RootDrafts {
         for repository in order {
             guard var draft = drafts[repository] else { continue }
             let bytes = try draft.file.fileBytes(dialect: dialect)
-            let verifier = RootVerifier(options: VerificationOptions(dialect: dialect, gun: dialect == .notary ? repository : nil, at: time))
+            let verifier = RootVerifier(options: VerificationOptions(dialect: dialect, repository: repository, at: time))
             let newFile = MetadataFile(name: "\(repository)/\(draft.root.version).root.json", bytes: bytes)
             let result = verifier.verifyChain((draft.current?.chain ?? []) + [newFile], trusted: draft.current?.trusted)
             var errors = result.findings.filter { $0.severity == .error }

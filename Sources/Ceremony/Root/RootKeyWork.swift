@@ -25,13 +25,14 @@ final class RootKeyWork {
             : try generate()
         keys[name] = key
         let material = try PublicKeyMaterial(spki: key.subjectPublicKeyInfo)
-        // Notary key IDs are those of the certificates, issued next.
-        let keyIDs = context.dialect == .tuf ? [MetadataKey.make(material, dialect: .tuf).keyID] : []
+        // Where root keys are certificates, the key IDs are those of the certificates, issued next.
+        let keyIDs = context.dialect.rootKeysAreCertificates ? [] : [MetadataKey.make(material, dialect: context.dialect).keyID]
         try context.transcript.append(.keyGenerated(.init(
             holder: planned.key.holder, key: name, algorithm: key.algorithm, label: key.label, ckaID: key.idHex,
             attributes: key.attributes, spkiPEM: material.pem, keyIDs: keyIDs)))
         context.console.say("  key '\(name)' generated: CKA_ID \(key.idHex); sensitive, never extractable, local — read back and checked")
-        if !holdsSessionForCertificates(context) { context.desk.close(name) }
+        // Where root keys are certificates, the token stays logged in: they are issued next, on the same visit.
+        if !context.dialect.rootKeysAreCertificates { context.desk.close(name) }
     }
 
     /// Finds the key of `name` on its open token: the private key whose public key is `spki`
@@ -72,11 +73,11 @@ final class RootKeyWork {
     /// The metadata key `name` is listed under in `repository`'s new root: its certificate for
     /// that repository (Notary) or its public key (TUF).
     func metadataKey(_ name: String, repository: String, context: CeremonyContext) throws -> MetadataKey {
-        if context.dialect == .notary {
+        if context.dialect.rootKeysAreCertificates {
             return try context.required(certificates[name]?[repository], "the certificate of key '\(name)' for '\(repository)'").key
         }
         let key = try context.required(keys[name], "key '\(name)'")
-        return MetadataKey.make(try PublicKeyMaterial(spki: key.subjectPublicKeyInfo), dialect: .tuf)
+        return MetadataKey.make(try PublicKeyMaterial(spki: key.subjectPublicKeyInfo), dialect: context.dialect)
     }
 
     /// Signs every repository's root with `name`'s key, after checking that the key on the token
@@ -114,10 +115,5 @@ final class RootKeyWork {
                 }
             }
         }
-    }
-
-    /// Notary keys stay logged in after generation: their root certificates are issued next, on the same visit.
-    private func holdsSessionForCertificates(_ context: CeremonyContext) -> Bool {
-        context.dialect == .notary
     }
 }

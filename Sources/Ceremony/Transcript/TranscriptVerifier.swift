@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TrustMetadata
 
 /// Walks a transcript and reports the first broken link.
 ///
@@ -71,12 +72,12 @@ package enum TranscriptVerifier {
             if case .seal(let seal) = record.event {
                 var zeroed = record
                 zeroed.event = .seal(.init(outputs: seal.outputs))
-                guard let zeroLine = try? zeroed.line(), Hex.sha256(zeroLine) == seal.digest else {
+                guard let zeroLine = try? zeroed.line(), ByteEncoding.sha256Hex(zeroLine) == seal.digest else {
                     return result(number, .sealMismatch, "the seal on line \(number) does not match its own digest; the seal was changed")
                 }
             }
             records.append(record)
-            previousDigest = Hex.sha256(line)
+            previousDigest = ByteEncoding.sha256Hex(line)
             previousTime = time
         }
         guard case .seal(let seal)? = records.last?.event else {
@@ -103,7 +104,7 @@ package enum TranscriptVerifier {
             guard let data = try? BundlePath.read(url) else {
                 return TranscriptProblem(line: sealLine, kind: .missingOutput, message: "the seal lists \(path), which is missing from \(publicDirectory.path)")
             }
-            let actual = Hex.sha256(data)
+            let actual = ByteEncoding.sha256Hex(data)
             guard actual == digest else {
                 return TranscriptProblem(line: sealLine, kind: .sealMismatch, message: "\(path) has SHA-256 \(actual), but the seal says \(digest)")
             }

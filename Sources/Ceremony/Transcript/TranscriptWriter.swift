@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TrustMetadata
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -70,13 +71,13 @@ package final class TranscriptWriter {
                                       prev: lastLineDigest, event: event)
         var line = try record.line()
         if case .seal(var seal) = event {
-            seal.digest = Hex.sha256(line)
+            seal.digest = ByteEncoding.sha256Hex(line)
             record.event = .seal(seal)
             line = try record.line()
         }
         try SafeFile.writeAll(fd, line + Data([0x0A]), path: url.path)
         try SafeFile.sync(fd, path: url.path)
-        lastLineDigest = Hex.sha256(line)
+        lastLineDigest = ByteEncoding.sha256Hex(line)
         nextSeq += 1
         return record
     }

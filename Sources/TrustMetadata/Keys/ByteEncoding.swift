@@ -1,11 +1,19 @@
+import Crypto
 import Foundation
 
-/// Hex and base64 helpers; metadata carries binary values in both.
-enum ByteEncoding {
+/// Hex and base64 helpers; metadata carries binary values in both. Public for the ceremony
+/// layer, which writes digests and key IDs the same way (the token layer, which cannot depend
+/// on this module, keeps its own encoder).
+public enum ByteEncoding {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// SHA-256 of `data`, in lower-case hex.
+    public static func sha256Hex<D: DataProtocol>(_ data: D) -> String {
+        hex(SHA256.hash(data: data))
+    }
+
     /// Lower-case hex, as TUF writes signatures and key IDs.
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {

@@ -16,6 +16,15 @@ public enum Dialect: String, Hashable, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// Whether root keys are published as certificates issued per repository (Notary: one
+    /// self-signed certificate per key and GUN, CN = GUN), so a key's ID differs per repository
+    /// and the token is needed again to issue each certificate.
+    public var rootKeysAreCertificates: Bool { self == .notary }
+
+    /// Whether one ceremony may produce roots for several repositories (Notary GUNs sharing
+    /// root keys); a TUF plan names exactly one repository.
+    public var allowsSeveralRepositories: Bool { self == .notary }
+
     /// Detects the dialect from a `_type` value: TUF is lower case, Notary capitalised.
     public static func detect(typeName: String) -> Dialect? {
         switch typeName {

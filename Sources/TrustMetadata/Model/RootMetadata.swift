@@ -5,7 +5,9 @@
 /// wrap it with ``signedMetadata()`` and sign the canonical bytes.
 public struct RootMetadata: Hashable, Sendable {
     /// The top-level roles every root must define.
-    public static let topLevelRoles = ["root", "targets", "snapshot", "timestamp"]
+    public static let topLevelRoles = ["root"] + onlineRoles
+    /// The top-level roles whose keys are usually online: every root lists a key for each.
+    public static let onlineRoles = ["targets", "snapshot", "timestamp"]
 
     /// The spec version python-tuf 7.0.1 writes.
     public static let tufSpecVersion = "1.0.31"

@@ -10,6 +10,12 @@ public struct VerificationOptions: Sendable {
     /// The time expiry and certificate windows are checked at.
     public var at: Date
 
+    /// Options for verifying `repository`'s metadata in `dialect`: in Notary the repository name
+    /// is the GUN root certificates must carry.
+    public init(dialect: Dialect, repository: String, at: Date = Date()) {
+        self.init(dialect: dialect, gun: dialect.rootKeysAreCertificates ? repository : nil, at: at)
+    }
+
     public init(dialect: Dialect? = nil, gun: String? = nil, at: Date = Date()) {
         self.dialect = dialect
         self.gun = gun
