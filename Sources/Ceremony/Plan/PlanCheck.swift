@@ -66,6 +66,7 @@ package enum PlanCheck {
             }
             if let expiry = plan.expiryDiagnostic(at: now) { diagnostics.append(expiry) }
             diagnostics += onlineKeyFindings(plan)
+            diagnostics += currentRootFindings(plan)
             if plan.root.threshold == 1 && plan.root.keys.count > 1 {
                 diagnostics.append(at(plan.source, SourceLocation(line: 1, column: 1), .warning,
                                       "root threshold is 1: any single holder can sign a new root alone"))
@@ -90,6 +91,23 @@ package enum PlanCheck {
             return at(plan.source, plan.onlineKeys.locations[role] ?? SourceLocation(line: 1, column: 1), .error,
                       "online_keys \(role) file \(url.path) \(why); expected a readable public key file")
         }
+    }
+
+    /// A rotation's current root is read at the ceremony; missing here is only a warning, since
+    /// plans are reviewed away from the room (as a module that is not installed).
+    static func currentRootFindings(_ plan: Plan) -> [PlanDiagnostic] {
+        guard case let .rootUpdate(body) = plan.body else { return [] }
+        var findings: [PlanDiagnostic] = []
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: body.previous.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            findings.append(at(plan.source, body.previousLocation, .warning,
+                               "previous \(body.previous.path) is not a folder on this machine; the ceremony reads the current root from it"))
+        }
+        if let trusted = body.trustedRoot, !FileManager.default.fileExists(atPath: trusted.path) {
+            findings.append(at(plan.source, body.previousLocation, .warning,
+                               "trusted_root \(trusted.path) does not exist on this machine"))
+        }
+        return findings
     }
 
     /// Findings about this machine: a module that is not installed here is
