@@ -47,10 +47,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The only network client (notary-server's API) and bundle publishing, kept out of the
+        // ceremony library that runs in the air-gapped room.
+        .target(name: "Publishing", dependencies: ["Ceremony", "TrustMetadata"]),
         .executableTarget(
             name: "keyceremony",
             dependencies: [
-                "PKCS11", "TrustMetadata", "Ceremony",
+                "PKCS11", "TrustMetadata", "Ceremony", "Publishing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

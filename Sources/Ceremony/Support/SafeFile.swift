@@ -14,14 +14,14 @@ import Darwin
 /// (`O_EXCL`), modes are set explicitly rather than left to the umask, and
 /// data is `fsync`ed so that a power cut leaves a truncated transcript rather
 /// than one that claims more than happened.
-enum SafeFile {
+package enum SafeFile {
     /// Mode for public files.
-    static let fileMode: mode_t = 0o644
+    package static let fileMode: mode_t = 0o644
     /// Mode for folders.
     static let directoryMode: mode_t = 0o755
 
     /// Creates `url` with `contents`; fails if anything exists there.
-    static func create(_ url: URL, contents: Data, mode: mode_t = fileMode) throws(FileError) {
+    package static func create(_ url: URL, contents: Data, mode: mode_t = fileMode) throws(FileError) {
         let fd = try openExclusive(url, flags: O_WRONLY, mode: mode)
         defer { _ = close(fd) }
         try writeAll(fd, contents, path: url.path)

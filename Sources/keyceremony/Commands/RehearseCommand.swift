@@ -1,6 +1,7 @@
 import ArgumentParser
 import Ceremony
 import Foundation
+import Publishing
 import TrustMetadata
 
 struct RehearseCommand: ParsableCommand {
@@ -51,7 +52,7 @@ struct RehearseCommand: ParsableCommand {
         var serverKeys: [String: Data] = [:]
         if let notaryServer, let gun {
             do {
-                serverKeys = try NotaryServerKeys.fetch(server: notaryServer, gun: gun)
+                serverKeys = try NotaryServer(url: notaryServer, gun: gun).fetchOnlineKeys()
             } catch {
                 throw CommandFailure.exit(error, usage: true)
             }

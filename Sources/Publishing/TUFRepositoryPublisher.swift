@@ -1,0 +1,81 @@
+import Ceremony
+import Foundation
+import TrustMetadata
+
+/// Adds a bundle's root versions to a TUF repository's metadata directory.
+///
+/// Root files are always versioned (`N.root.json`, TUF specification §5.3.3: clients fetch
+/// `N+1.root.json`), whether or not the repository uses consistent snapshots. Nothing is
+/// overwritten: a version already there must be byte-identical (anything else is a fork), and
+/// an existing unversioned `root.json` is left for the repository's own tooling to replace.
+package enum TUFRepositoryPublisher {
+    /// What publishing did and what the online side must do next.
+    package struct Outcome {
+        /// Files written, relative to the metadata directory.
+        package var written: [String]
+        /// Versions already present, byte for byte.
+        package var alreadyPresent: [String]
+        /// Sentences for the operators of the online system.
+        package var notes: [String]
+    }
+
+    /// - Throws: ``PublishableBundle/Refusal`` when the directory is not a TUF metadata directory
+    ///   or holds a different file under a version the bundle has.
+    package static func publish(_ roots: [(version: Int, bytes: [UInt8])], into directory: URL) throws -> Outcome {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw PublishableBundle.Refusal(description: "\(directory.path) is not a folder; give the repository's metadata directory")
+        }
+        var outcome = Outcome(written: [], alreadyPresent: [], notes: [])
+        // Refuse before writing anything.
+        for root in roots {
+            let url = directory.appendingPathComponent("\(root.version).root.json")
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            let present: [UInt8]
+            do {
+                present = Array(try BundlePath.read(url))
+            } catch {
+                throw PublishableBundle.Refusal(description: "\(error)")
+            }
+            guard present == root.bytes else {
+                throw PublishableBundle.Refusal(description: "\(url.path) already holds a different version \(root.version) of the root: publishing would fork the repository's root history; nothing was written")
+            }
+            outcome.alreadyPresent.append(url.lastPathComponent)
+        }
+        for root in roots where !outcome.alreadyPresent.contains("\(root.version).root.json") {
+            let name = "\(root.version).root.json"
+            do {
+                try SafeFile.create(directory.appendingPathComponent(name), contents: Data(root.bytes))
+            } catch {
+                throw PublishableBundle.Refusal(description: "\(error)")
+            }
+            outcome.written.append(name)
+        }
+        guard let newest = roots.last else { return outcome }
+        let unversioned = directory.appendingPathComponent("root.json")
+        if !FileManager.default.fileExists(atPath: unversioned.path) {
+            try? SafeFile.create(unversioned, contents: Data(newest.bytes))
+            outcome.written.append("root.json")
+        } else if (try? Array(BundlePath.read(unversioned))) != newest.bytes {
+            outcome.notes.append("root.json (unversioned) was left as it is; replace it with \(newest.version).root.json if your repository serves one")
+        }
+        outcome.notes.append(contentsOf: onlineRoleNotes(roots))
+        return outcome
+    }
+
+    /// Which online roles must be re-signed because the newest root changed their keys.
+    static func onlineRoleNotes(_ roots: [(version: Int, bytes: [UInt8])]) -> [String] {
+        func root(_ bytes: [UInt8]) -> RootMetadata? {
+            (try? SignedMetadata(bytes: bytes)).flatMap { try? RootMetadata(signed: $0.signed) }
+        }
+        guard let newest = roots.last.flatMap({ root($0.bytes) }) else { return [] }
+        guard roots.count > 1, let previous = root(roots[roots.count - 2].bytes) else {
+            return ["sign targets, snapshot and timestamp with the online keys version \(newest.version) lists"]
+        }
+        let changed = RootMetadata.onlineRoles.filter { newest.roles[$0]?.keyIDs != previous.roles[$0]?.keyIDs || newest.roles[$0]?.threshold != previous.roles[$0]?.threshold }
+        if changed.isEmpty {
+            return ["version \(newest.version) keeps the online keys of version \(previous.version): targets, snapshot and timestamp stay valid; clients pick the new root up at their next update"]
+        }
+        return ["version \(newest.version) changes the keys of \(changed.joined(separator: ", ")): re-sign \(changed.joined(separator: ", ")) with the new keys, then snapshot and timestamp"]
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Ceremony
+import Foundation
+import Publishing
+
+struct PublishCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Carry a ceremony bundle into notary-server or a TUF repository (on the online side).",
+        discussion: """
+        Run this on the online side, never on the ceremony machine. The bundle is checked first \
+        exactly as 'keyceremony verify BUNDLE' does (metadata, transcript, manifest, SHA256SUMS); \
+        a bundle that fails is refused, and so is a rehearsal bundle unless --allow-rehearsal \
+        is given for a test server.
+
+        Notary: --notary-server URL --gun GUN uploads the bundle's newest root.json for GUN \
+        through notary-server's API, as 'notary publish' does. The first publication of a GUN \
+        needs a targets.json too: give one signed with the targets key the root lists \
+        (--targets FILE). The server checks the root against the one it holds (the old root's \
+        threshold must sign); its answer is reported in words, with notary's error codes. \
+        https:// is verified against the system's CAs, or --tls-ca FILE; plain http:// only \
+        with --insecure-http.
+
+        TUF: --tuf-repo DIR adds the bundle's N.root.json files to the repository's metadata \
+        directory, never overwriting anything (a different file under a version already there \
+        is a fork and is refused), and says which online roles must be re-signed.
+
+        Exit codes: 0 published, 1 refused (by the checks or the server), 2 usage or input error.
+
+        Examples:
+          keyceremony publish /media/usb/2026-12-01 --notary-server https://notary.example.com --gun example.com/app
+          keyceremony publish /media/usb/2026-12-01 --tuf-repo /srv/tuf/metadata
+        """
+    )
+
+    @Argument(help: "The ceremony output directory (the folder holding public/).")
+    var bundle: String
+
+    @Option(help: "notary-server base URL.")
+    var notaryServer: String?
+
+    @Option(help: "The GUN whose root to upload (with --notary-server).")
+    var gun: String?
+
+    @Option(help: "A signed targets.json to upload with the root (needed at a GUN's first publication).")
+    var targets: String?
+
+    @Option(help: "A PEM file of CA certificates to verify notary-server's TLS certificate with.")
+    var tlsCa: String?
+
+    @Flag(help: "Allow plain http:// (a test server on this machine).")
+    var insecureHttp = false
+
+    @Option(help: "A TUF repository's metadata directory.")
+    var tufRepo: String?
+
+    @Flag(help: "Publish a rehearsal bundle (to a test server or repository only).")
+    var allowRehearsal = false
+
+    func validate() throws {
+        if (notaryServer == nil) == (tufRepo == nil) { throw ValidationError("give either --notary-server URL --gun GUN, or --tuf-repo DIR") }
+        if (notaryServer == nil) != (gun == nil) { throw ValidationError("--notary-server and --gun go together") }
+        if tufRepo != nil && (targets != nil || tlsCa != nil || insecureHttp) {
+            throw ValidationError("--targets, --tls-ca and --insecure-http are for --notary-server")
+        }
+    }
+
+    func run() throws {
+        let published: PublishableBundle
+        do {
+            published = try PublishableBundle.open(URL(fileURLWithPath: bundle), allowRehearsal: allowRehearsal)
+        } catch {
+            throw CommandFailure.exit(error, usage: false)
+        }
+        if let tufRepo {
+            try publishTUF(published, into: URL(fileURLWithPath: tufRepo))
+        } else if let notaryServer, let gun {
+            try publishNotary(published, server: notaryServer, gun: gun)
+        }
+    }
+
+    private func publishTUF(_ published: PublishableBundle, into directory: URL) throws {
+        guard published.manifest.dialect == .tuf, let repository = published.manifest.repositories.first else {
+            throw CommandFailure.exit(PublishableBundle.Refusal(description: "the bundle is \(published.manifest.dialect.rawValue) metadata; --tuf-repo takes a TUF bundle"), usage: true)
+        }
+        do {
+            let outcome = try TUFRepositoryPublisher.publish(try published.roots(of: repository), into: directory)
+            print("Published to \(directory.path): \(outcome.written.isEmpty ? "nothing new" : outcome.written.joined(separator: ", "))")
+            if !outcome.alreadyPresent.isEmpty { print("Already there, byte for byte: \(outcome.alreadyPresent.joined(separator: ", "))") }
+            for note in outcome.notes { print("Next: \(note)") }
+        } catch {
+            throw CommandFailure.exit(error, usage: false)
+        }
+    }
+
+    private func publishNotary(_ published: PublishableBundle, server url: String, gun: String) throws {
+        guard published.manifest.dialect == .notary else {
+            throw CommandFailure.exit(PublishableBundle.Refusal(description: "the bundle is TUF metadata; --notary-server takes a Notary bundle"), usage: true)
+        }
+        var files: [(role: String, bytes: [UInt8])] = []
+        do {
+            guard let newest = try published.roots(of: gun).last else { return }
+            files.append(("root", newest.bytes))
+            if let targets {
+                files.append(("targets", Array(try SourceFile.read(URL(fileURLWithPath: targets)).bytes)))
+            }
+        } catch {
+            throw CommandFailure.exit(error, usage: true)
+        }
+        do {
+            if let tlsCa { try NotaryServer.trustCertificateAuthorities(at: tlsCa) }
+            let server = try NotaryServer(url: url, gun: gun, allowPlainHTTP: insecureHttp)
+            try server.upload(files)
+            print("Published to \(server.url) for \(gun): \(files.map { "\($0.role).json" }.joined(separator: " and ")) accepted")
+        } catch {
+            throw CommandFailure.exit(error, usage: false)
+        }
+    }
+}
