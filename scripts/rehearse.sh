@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job: a full rehearsal of the root-generation ceremony on SoftHSM2 tokens.
+# The main job: a full rehearsal of a root's lifecycle (generation, rotation, re-sign) on SoftHSM2 tokens.
 # Installs what is missing, builds KeyCeremony, then runs `keyceremony rehearse`, which makes
-# tokens, online keys and a plan under OUT_DIR, runs the plan unattended and verifies the result.
+# tokens, online keys and the plans under OUT_DIR, runs each plan unattended and verifies each result.
 #
 # usage: scripts/rehearse.sh [OUT_DIR] [extra keyceremony rehearse options, e.g. --dialect tuf]
 set -euo pipefail

@@ -209,6 +209,18 @@ struct ExpiryCommandTests {
         #expect(try Self.expiry([bundle, "--at", dates.before_next_ceremony, "--ics", second]).status == 0)
         let uids = Set(Self.events(try Self.checkCalendar(Array(try Data(contentsOf: URL(fileURLWithPath: second))))).compactMap { $0["UID"] })
         #expect(uids == Set(events.compactMap { $0["UID"] }))
+
+        // A plan's expiry_margin sets the bundle's default margin; --margin still overrides it.
+        let copy = scratch.path("with-margin")
+        _ = try ProcessRunner.run("cp", ["-a", "\(bundle)/public", copy])
+        let plan = try String(contentsOfFile: "\(copy)/plan.yaml", encoding: .utf8)
+        try (plan + "expiry_margin: 10d\n").write(toFile: "\(copy)/plan.yaml", atomically: true, encoding: .utf8)
+        let tenDays = try Self.independentDates(["\(copy)/metadata/rehearsal/1.root.json"], marginDays: 10)
+        let fromPlan = try Self.json(try Self.expiry([copy, "--json", "--at", tenDays.before_next_ceremony]))
+        #expect(fromPlan["margin"] as? String == "10d")
+        #expect(fromPlan["next_ceremony"] as? String == tenDays.next_ceremony)
+        let overridden = try Self.json(try Self.expiry([copy, "--json", "--margin", "60d", "--at", tenDays.before_next_ceremony]))
+        #expect(overridden["margin"] as? String == "60d")
     }
 
     @Test("Notary rehearsal bundle: the root's expiry and each root certificate's notAfter, as openssl reads them")

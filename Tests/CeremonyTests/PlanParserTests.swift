@@ -25,7 +25,7 @@ struct PlanParserTests {
     func unknownKey() {
         let yaml = validTUFPlan + "colour: blue\n"
         #expect(errorLines(yaml) == [
-            "plan.yaml:25:1: unknown key 'colour' in the plan; expected one of 'version', 'ceremony', 'dialect', 'description', 'repositories', 'expires', 'module', 'witnesses', 'root', 'online_keys', 'backup'",
+            "plan.yaml:25:1: unknown key 'colour' in the plan; expected one of 'version', 'ceremony', 'dialect', 'description', 'repositories', 'expires', 'module', 'witnesses', 'expiry_margin', 'root', 'online_keys', 'backup'",
         ])
     }
 
@@ -231,6 +231,15 @@ struct PlanParserTests {
     func plannedCeremony() {
         let yaml = replacing("ceremony: root-generation", with: "ceremony: delegation", in: validTUFPlan)
         #expect(errorLines(yaml) == ["plan.yaml:2:11: ceremony 'delegation' is planned but not supported by this version; expected one of 'root-generation', 'root-rotation', 'root-resign'"])
+    }
+
+    @Test("expiry_margin is an optional duration for the bundle's expiry calendar")
+    func expiryMargin() throws {
+        let good = replacing("witnesses: [Wendy]\n", with: "witnesses: [Wendy]\nexpiry_margin: 8w\n", in: validTUFPlan)
+        #expect(try validPlan(good).expiryMargin?.text == "8w")
+        #expect(try validPlan().expiryMargin == nil)
+        let bad = replacing("witnesses: [Wendy]\n", with: "witnesses: [Wendy]\nexpiry_margin: 2031-01-01T00:00:00Z\n", in: validTUFPlan)
+        #expect(errorLines(bad) == ["plan.yaml:25:16: expiry_margin '2031-01-01T00:00:00Z' is not a duration such as 60d, 8w, 1y or P3M"])
     }
 
     @Test("a relative module path is refused")

@@ -30,6 +30,9 @@ package struct Plan: Sendable, Equatable {
     package var source: SourceFile
     /// Where `expires:` was written, for findings about the expiry bounds.
     package var expiresLocation: SourceLocation
+    /// How long before an expiry the next ceremony must be held, for `keyceremony expiry` on
+    /// this ceremony's bundle (`expiry_margin:`, optional; the command's default otherwise).
+    package var expiryMargin: ExpiryCalendar.Margin?
     /// Findings that do not stop the plan, such as naming no witnesses.
     package var warnings: [PlanDiagnostic] = []
 

@@ -28,7 +28,7 @@ enum PlanParser {
 
     /// Header keys every plan has; each ceremony kind adds its own (``CeremonyDefinition/bodyKeys``).
     static let headerKeys = ["version", "ceremony", "dialect", "description", "repositories", "expires",
-                             "module", "witnesses"]
+                             "module", "witnesses", "expiry_margin"]
 
     private static func read(_ document: Node, source: SourceFile, sink: DiagnosticSink) -> Plan? {
         guard let top = StrictMapping(document, "the plan", sink: sink) else { return nil }
@@ -61,16 +61,25 @@ enum PlanParser {
         if let witnesses, witnesses.isEmpty {
             sink.warning(top.raw("witnesses") ?? document, "no witnesses are named; someone other than the key holders should confirm each step")
         }
+        var expiryMargin: ExpiryCalendar.Margin?
+        if let node = top.optional("expiry_margin"), let text = StrictYAML.string(node, "expiry_margin", sink: sink) {
+            expiryMargin = ExpiryCalendar.Margin(text)
+            if expiryMargin == nil {
+                sink.error(node, "expiry_margin '\(text)' is not a duration such as 60d, 8w, 1y or P3M")
+            }
+        }
         let body = ceremony.flatMap { kind in
             definition?.readBody(top, kind: kind, dialect: dialect, directory: source.directory, sink: sink)
         }
 
         guard let ceremony, let dialect, let description, let repositories, let expires,
               let expiresNode, let body, let witnesses else { return nil }
-        return Plan(ceremony: ceremony, dialect: dialect, description: description, repositories: repositories,
-                    expires: expires, module: module, witnesses: witnesses, body: body, source: source,
-                    expiresLocation: SourceLocation(line: expiresNode.mark?.line ?? 1,
-                                                    column: expiresNode.mark?.column ?? 1))
+        var plan = Plan(ceremony: ceremony, dialect: dialect, description: description, repositories: repositories,
+                        expires: expires, module: module, witnesses: witnesses, body: body, source: source,
+                        expiresLocation: SourceLocation(line: expiresNode.mark?.line ?? 1,
+                                                        column: expiresNode.mark?.column ?? 1))
+        plan.expiryMargin = expiryMargin
+        return plan
     }
 
     static func oneOf(_ values: [String]) -> String {

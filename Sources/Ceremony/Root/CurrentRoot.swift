@@ -86,11 +86,4 @@ struct CurrentRoot {
                            history: zip(found, chain).map { ($0.version, $1.bytes) },
                            newestDigest: ByteEncoding.sha256Hex(Data(chain[chain.count - 1].bytes)), firstVersion: first)
     }
-
-    /// The key ID in this root whose public key is `spki`, preferring `preferred` when it matches.
-    func keyID(forSPKI spki: [UInt8], dialect: Dialect) -> String? {
-        root.roles["root"]?.keyIDs.first { keyID in
-            (try? root.keys[keyID]?.material(dialect: dialect).spki) == spki
-        }
-    }
 }

@@ -22,7 +22,8 @@ struct ExpiryCommand: ParsableCommand {
         Dates are UTC, to the second. Nothing is verified here: use `keyceremony verify`.
 
         --margin is a duration: 60d (days), 8w (weeks), 1y (calendar years), or ISO 8601 \
-        P3M, P1Y6M. Something is inside the margin when --at (default: now) is at or after \
+        P3M, P1Y6M. Without it, a bundle's own plan sets the margin (its optional \
+        expiry_margin:), and otherwise it is 60d. Something is inside the margin when --at (default: now) is at or after \
         its expiry minus the margin, and expired when --at is at or after its expiry.
 
         --json prints schema 1 (see the README). --ics FILE writes an RFC 5545 calendar: \
@@ -46,7 +47,7 @@ struct ExpiryCommand: ParsableCommand {
     var path: String
 
     @Option(help: ArgumentHelp("How long before the earliest expiry the ceremony must be held: 60d, 8w, 1y, P3M.", valueName: "duration"))
-    var margin: String = ExpiryCalendar.Margin.standard.text
+    var margin: String?
 
     @Option(help: ArgumentHelp("Take this RFC 3339 time as now, e.g. 2027-01-01T00:00:00Z.", valueName: "time"))
     var at: String?
@@ -58,8 +59,14 @@ struct ExpiryCommand: ParsableCommand {
     var ics: String?
 
     func run() throws {
-        guard let margin = ExpiryCalendar.Margin(margin) else {
-            throw Self.inputError("--margin \(margin) is not a duration such as 60d, 8w, 1y or P3M")
+        let margin: ExpiryCalendar.Margin
+        if let text = self.margin {
+            guard let given = ExpiryCalendar.Margin(text) else {
+                throw Self.inputError("--margin \(text) is not a duration such as 60d, 8w, 1y or P3M")
+            }
+            margin = given
+        } else {
+            margin = Self.bundlePlanMargin(path) ?? .standard
         }
         var now = Date()
         if let at {
@@ -169,5 +176,17 @@ struct ExpiryCommand: ParsableCommand {
         })
         object["problems"] = .array(calendar.problems.map(JSONValue.string))
         return object
+    }
+}
+
+extension ExpiryCommand {
+    /// The `expiry_margin` of the plan a bundle (or its `public/` folder) carries, if any.
+    static func bundlePlanMargin(_ path: String) -> ExpiryCalendar.Margin? {
+        let base = URL(fileURLWithPath: path)
+        for candidate in [base.appendingPathComponent(BundlePath.publicFolder).appendingPathComponent(BundlePath.plan),
+                          base.appendingPathComponent(BundlePath.plan)] where FileManager.default.fileExists(atPath: candidate.path) {
+            return (try? Plan.load(contentsOf: candidate))?.expiryMargin
+        }
+        return nil
     }
 }
