@@ -18,7 +18,7 @@ final class ScriptedConsole: CeremonyConsole {
         return "scripted"
     }
 
-    func pin(holder: String, token: TokenIdentity, step: CeremonyStep) throws(CeremonyConsoleError) -> SecretBytes {
+    func pin(holder: String, token: TokenIdentity, step: CeremonyStep?) throws(CeremonyConsoleError) -> SecretBytes {
         throw .pinUnavailable("a scripted console has no PINs")
     }
 }

@@ -1,0 +1,202 @@
+import Ceremony
+import Foundation
+import Testing
+import TestSupport
+
+/// The ceremony in the room (issue 13): preflight, mistakes recovered in place, skipping a holder
+/// once thresholds are met, and cleanup after a failure. Interactive runs go through a real
+/// pseudo-terminal; tokens are real SoftHSM2 tokens (their folders moved away and back stand in
+/// for pulling a token out and putting it back).
+@Suite("keyceremony run in the room: preflight, recoverable mistakes, cleanup")
+struct RoomTests {
+    static let holders = [("Alice", "root-a"), ("Bob", "root-b"), ("Carol", "root-c")]
+
+    func userPINs(_ room: CeremonyRoom) throws -> [String: String] {
+        let pins = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: room.pinFile))) as! [String: Any]
+        return (pins["tokens"] as! [String: [String: String]]).mapValues { $0["user_pin"]! }
+    }
+
+    /// Shell commands that move a token's SoftHSM2 folder out of the tokens directory, and back.
+    func pull(_ room: CeremonyRoom, _ label: String) -> (away: String, back: String) {
+        let away = room.scratch.path("away-\(label)")
+        return ("d=\"$(dirname \"$(grep -l \(label) \(room.tokens)/tokens/*/token.object)\")\"; mv \"$d\" \(away) && echo \"$d\" > \(away).path",
+                "mv \(away) \"$(cat \(away).path)\"")
+    }
+
+    func tokenObjects(_ room: CeremonyRoom, _ label: String) throws -> String {
+        try ProcessRunner.run(try TestPaths.keyceremony, ["tokens", "--token", label, "--json"], environment: room.environment).stdout
+    }
+
+    func verify(_ out: String) throws -> ProcessResult {
+        try ProcessRunner.run(try TestPaths.keyceremony, ["verify", out])
+    }
+
+    @Test("a room trial: typo and a 'no' taken back, a wrong PIN then the right one, an empty PIN, a token pulled and put back — the ceremony completes and verifies")
+    func roomTrial() throws {
+        let room = try CeremonyRoom("room-trial")
+        defer { room.scratch.remove() }
+        let plan = try room.writePlan()
+        let out = room.scratch.path("out")
+        let pins = try userPINs(room)
+        let carol = pull(room, "root-c")
+        var steps: [(String, String, String?)] = [
+            ("Wendy: if these words match", "Wendy", nil),
+            ("Officer, type 'yes'", "maybe", nil), ("please type 'yes' to go on", "no", nil),
+            ("stop the ceremony? Keys already made stay on their tokens", "", nil),
+            ("Officer, type 'yes'", "yes", nil),
+            // Alice: a wrong PIN, then the right one at the prompt that follows.
+            ("Alice, type 'yes'", "yes", nil), ("Alice, enter the user PIN of token 'root-a' (serial ", "wrong-pin", nil),
+            ("Alice, enter the user PIN of token 'root-a' (serial ", pins["root-a"]!, nil),
+        ]
+        steps += [("Alice, type 'yes'", "yes", nil),
+                  // Bob: an extra Enter first.
+                  ("Bob, type 'yes'", "yes", nil), ("Bob, enter the user PIN", "", nil),
+                  ("Bob, enter the user PIN", pins["root-b"]!, nil), ("Bob, type 'yes'", "yes", nil),
+                  ("Carol, type 'yes'", "yes", nil), ("Carol, enter the user PIN", pins["root-c"]!, nil), ("Carol, type 'yes'", "yes", nil),
+                  ("Officer, type 'yes'", "yes", nil),
+                  ("Alice, type 'yes'", "yes", nil), ("Alice, enter the user PIN", pins["root-a"]!, nil),
+                  ("Bob, type 'yes'", "yes", nil), ("Bob, enter the user PIN", pins["root-b"]!, nil),
+                  // Carol's token is pulled out just before her signing step, and put back when asked.
+                  ("Carol, type 'yes'", "yes", carol.away),
+                  ("Carol: insert token 'root-c' (serial ", "", carol.back),
+                  ("Carol, enter the user PIN", pins["root-c"]!, nil),
+                  ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil)]
+        let sandbox = try CLISandbox("room-trial-pty")
+        defer { sandbox.remove() }
+        let result = try sandbox.onTerminal(["env", "SOFTHSM2_CONF=\(room.tokens)/softhsm2.conf", try TestPaths.keyceremony, "run", plan,
+                                             "--out", out, "--allow-software-token", "test room"], steps: steps)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("PIN accepted"))
+        #expect(result.stdout.contains("wrong PIN for token 'root-a'"))
+        #expect(result.stdout.contains("no PIN was entered; nothing was sent to the token"))
+        #expect(result.stdout.contains("is not present"), "the pulled token was noticed")
+        #expect(result.stdout.contains("Write on paper"))
+        #expect(result.stdout.contains("transcript seal digest: "))
+        for pin in pins.values { #expect(!result.stdout.contains(pin), "a PIN was echoed") }
+        #expect(!result.stdout.contains("wrong-pin"))
+        let transcript = try String(contentsOfFile: "\(out)/public/transcript.jsonl", encoding: .utf8)
+        #expect(transcript.contains("\"by\":\"Wendy\""), "the witness confirmed by name")
+        #expect(transcript.contains("\"software_token_reason\":\"test room\""))
+        #expect(!transcript.contains("wrong-pin"))
+        #expect(try verify(out).status == 0)
+    }
+
+    @Test("a holder who cannot sign once every threshold is met is skipped with the officer's yes, and the skip is recorded")
+    func skippedHolder() throws {
+        let room = try CeremonyRoom("room-skip")
+        defer { room.scratch.remove() }
+        let plan = try room.writePlan()
+        let out = room.scratch.path("out")
+        let pins = try userPINs(room)
+        var steps: [(String, String, String?)] = [("Wendy: if these words match", "Wendy", nil), ("Officer, type 'yes'", "yes", nil)]
+        for (holder, label) in Self.holders {
+            steps += [("\(holder), type 'yes'", "yes", nil), ("\(holder), enter the user PIN of token '\(label)'", pins[label]!, nil),
+                      ("\(holder), type 'yes'", "yes", nil)]
+        }
+        steps += [("Officer, type 'yes'", "yes", nil),
+                  ("Alice, type 'yes'", "yes", nil), ("Alice, enter the user PIN", pins["root-a"]!, nil),
+                  ("Bob, type 'yes'", "yes", nil), ("Bob, enter the user PIN", pins["root-b"]!, nil),
+                  ("Carol, type 'yes'", "yes", pull(room, "root-c").away),
+                  ("Carol: insert token 'root-c'", "stop", nil), ("stop the ceremony?", "stop", nil),
+                  ("Officer, skip Carol and go on without their signature?", "yes", nil),
+                  ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil)]
+        let sandbox = try CLISandbox("room-skip-pty")
+        defer { sandbox.remove() }
+        let result = try sandbox.onTerminal(["env", "SOFTHSM2_CONF=\(room.tokens)/softhsm2.conf", try TestPaths.keyceremony, "run", plan,
+                                             "--out", out, "--allow-software-token", "test room"], steps: steps)
+        #expect(result.status == 0, "\(result.output)")
+        let transcript = try String(contentsOfFile: "\(out)/public/transcript.jsonl", encoding: .utf8)
+        let skipped = transcript.split(separator: "\n").filter { $0.contains("\"event\":\"holder-skipped\"") }
+        #expect(skipped.count == 1)
+        #expect(skipped.first?.contains("\"holder\":\"Carol\"") == true)
+        #expect(skipped.first?.contains("\"confirmed_by\":\"Officer at the terminal\"") == true)
+        #expect(transcript.contains("\"outcome\":\"skipped\""))
+        #expect(transcript.split(separator: "\n").filter { $0.contains("\"event\":\"signature\"") }.count == 2)
+        #expect(try verify(out).status == 0)
+    }
+
+    @Test("a production run on SoftHSM2 is refused at preflight, before any key or folder is made")
+    func productionOnSoftwareTokenRefused() throws {
+        let room = try CeremonyRoom("room-softhsm")
+        defer { room.scratch.remove() }
+        let out = room.scratch.path("out")
+        let result = try room.run([try room.writePlan(), "--out", out])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("preflight found 1 problem"), "\(result.stderr)")
+        #expect(result.stderr.contains("SoftHSM2"))
+        #expect(result.stderr.contains("--allow-software-token"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try room.failedTranscripts(of: out).isEmpty)
+        #expect(!(try tokenObjects(room, "root-a")).contains("\"class\""))
+    }
+
+    @Test("a failure lists the objects left; preflight then refuses the leftover before any key is made; cleanup deletes exactly those; the rerun completes and verifies")
+    func cleanupThenRerun() throws {
+        let room = try CeremonyRoom("room-cleanup")
+        defer { room.scratch.remove() }
+        let plan = try room.writePlan()
+        let out = room.scratch.path("out")
+        // Bob's PIN is wrong in the file: Alice's key is made, then the rehearsal stops.
+        let failed = try room.run([plan, "--out", out, "--rehearsal", "--yes", "--pins", try room.pinFileWithWrongPIN(for: "root-b")])
+        #expect(failed.status == 1, "\(failed.output)")
+        #expect(failed.stdout.contains("Objects this ceremony made, left on the tokens"), "\(failed.stdout)")
+        #expect(failed.stdout.contains("token 'root-a' (serial "))
+        let failedTranscripts = try room.failedTranscripts(of: out)
+        try #require(failedTranscripts.count == 1)
+        let transcript = try String(contentsOfFile: failedTranscripts[0], encoding: .utf8)
+        let left = transcript.split(separator: "\n").filter { $0.contains("\"event\":\"objects-left\"") }
+        #expect(left.count == 1)
+        #expect(left.first?.contains("\"token_label\":\"root-a\"") == true)
+        #expect(left.first?.contains("\"cka_id\":\"") == true)
+        #expect(try tokenObjects(room, "root-a").contains("\"label\" : \"root-a\""))
+
+        // The same plan again: preflight finds the leftover and nothing is made.
+        let refused = try room.run([plan, "--out", out, "--rehearsal", "--yes", "--pins", room.pinFile])
+        #expect(refused.status == 1, "\(refused.output)")
+        #expect(refused.stderr.contains("preflight found 1 problem"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("holder Alice, key 'root-a': token 'root-a' (serial "), "\(refused.stderr)")
+        #expect(refused.stderr.contains("already holds an object labelled 'root-a'"))
+        #expect(refused.stderr.contains("keyceremony cleanup"))
+        #expect(try room.failedTranscripts(of: out).count == 1, "preflight leaves no folder")
+        for label in ["root-b", "root-c"] { #expect(!(try tokenObjects(room, label)).contains("\"class\""), "no key was made on \(label)") }
+
+        // Cleanup deletes exactly what the transcript lists, and records it.
+        let folder = URL(fileURLWithPath: failedTranscripts[0]).deletingLastPathComponent().path
+        let cleanup = try ProcessRunner.run(try TestPaths.keyceremony, ["cleanup", folder, "--rehearsal", "--pins", room.pinFile], environment: room.environment)
+        #expect(cleanup.status == 0, "\(cleanup.output)")
+        #expect(cleanup.stdout.contains("deleted: token 'root-a' (serial "), "\(cleanup.stdout)")
+        #expect(!(try tokenObjects(room, "root-a")).contains("\"class\""))
+        let records = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("cleanup-") }
+        #expect(records.count == 1)
+        let record = try String(contentsOfFile: "\(folder)/\(records.first ?? "")", encoding: .utf8)
+        #expect(record.contains("\"outcome\" : \"deleted\""), "\(record)")
+
+        // A second cleanup finds nothing left, and writes a second record beside the first.
+        let again = try ProcessRunner.run(try TestPaths.keyceremony, ["cleanup", folder, "--rehearsal", "--pins", room.pinFile], environment: room.environment)
+        #expect(again.status == 0, "\(again.output)")
+        #expect(again.stdout.contains("absent: token 'root-a'"), "\(again.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("cleanup-") }.count == 2)
+
+        let rerun = try room.run([plan, "--out", out, "--rehearsal", "--yes", "--pins", room.pinFile])
+        #expect(rerun.status == 0, "\(rerun.output)")
+        #expect(try verify(out).status == 0)
+        // A completed ceremony's keys are a root: cleanup refuses its bundle.
+        let sealed = try ProcessRunner.run(try TestPaths.keyceremony, ["cleanup", "\(out)/public", "--rehearsal", "--pins", room.pinFile], environment: room.environment)
+        #expect(sealed.status == 2, "\(sealed.output)")
+        #expect(sealed.stderr.contains("sealed"))
+    }
+
+    @Test("a DIR.partial-* left by a killed run is named and the run refuses to guess")
+    func killedRunLeftovers() throws {
+        let room = try CeremonyRoom("room-partial")
+        defer { room.scratch.remove() }
+        let out = room.scratch.path("out")
+        try room.scratch.write(Array("{}\n".utf8), to: "out.partial-0123abcd/public/transcript.jsonl")
+        let result = try room.run([try room.writePlan(), "--out", out, "--rehearsal", "--yes", "--pins", room.pinFile])
+        #expect(result.status == 2, "\(result.output)")
+        #expect(result.stderr.contains("out.partial-0123abcd is the working folder of an earlier run"), "\(result.stderr)")
+        #expect(result.stderr.contains("killed"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(!(try tokenObjects(room, "root-a")).contains("\"class\""))
+    }
+}
