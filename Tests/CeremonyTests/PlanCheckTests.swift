@@ -4,6 +4,9 @@ import TestSupport
 @testable import Ceremony
 
 /// The repository's `ceremonies/` folder, found from this file's path.
+/// A real online public key (PEM), for plans whose key files must parse.
+let examplePublicKey = (try? String(contentsOf: ceremoniesFolder.appendingPathComponent("online-keys/example-targets.pem"), encoding: .utf8)) ?? ""
+
 let ceremoniesFolder = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("ceremonies")
@@ -77,7 +80,7 @@ struct PlanCheckTests {
         let profileText = "module: /opt/hsm/libvendor.so\nholders:\n  Alice: { serial: \"0001\" }\n  Bob: { label: room-b }\n"
         let planURL = try folder.write(planText, to: "plan.yaml")
         let profileURL = try folder.write(profileText, to: "room.yaml")
-        for role in ["targets", "snapshot", "timestamp"] { try folder.write("key", to: "keys/\(role).pem") }
+        for role in ["targets", "snapshot", "timestamp"] { try folder.write(examplePublicKey, to: "keys/\(role).pem") }
         let report = try PlanCheck.run(planAt: planURL, profileAt: profileURL, now: now)
         #expect(report.errors.isEmpty, "\(report.errors)")
         let resolved = try #require(report.resolved)
@@ -152,8 +155,8 @@ struct PlanCheckTests {
         let folder = try TemporaryDirectory("ceremony-tests")
         defer { folder.remove() }
         let planURL = try folder.write(validTUFPlan, to: "plan.yaml")
-        try folder.write("key", to: "keys/targets.pem")
-        try folder.write("key", to: "keys/snapshot.pem")
+        try folder.write(examplePublicKey, to: "keys/targets.pem")
+        try folder.write(examplePublicKey, to: "keys/snapshot.pem")
         let report = try PlanCheck.run(planAt: planURL, profileAt: nil, now: now)
         #expect(!report.passed)
         #expect(report.errors.count == 1)
@@ -167,7 +170,7 @@ struct PlanCheckTests {
     func checkExpiry() throws {
         let folder = try TemporaryDirectory("ceremony-tests")
         defer { folder.remove() }
-        for role in ["targets", "snapshot", "timestamp"] { try folder.write("key", to: "keys/\(role).pem") }
+        for role in ["targets", "snapshot", "timestamp"] { try folder.write(examplePublicKey, to: "keys/\(role).pem") }
         let far = try folder.write(replacing("expires: 1y", with: "expires: 25y", in: validTUFPlan), to: "far.yaml")
         let long = try folder.write(replacing("expires: 1y", with: "expires: 6y", in: validTUFPlan), to: "long.yaml")
         let farReport = try PlanCheck.run(planAt: far, profileAt: nil, now: now)

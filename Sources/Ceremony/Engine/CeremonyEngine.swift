@@ -18,6 +18,8 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
     private let options: CeremonyOptions
     private let console: CeremonyConsole
     private var context: CeremonyContext?
+    /// What is read aloud at the first step; set at preflight.
+    private var ceremonyDigest: CeremonyDigest?
     private let finishing = NSLock()
 
     init(resolved: ResolvedPlan, options: CeremonyOptions, console: CeremonyConsole) {
@@ -111,6 +113,11 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
             // A generated key pair is labelled with its key name (``KeyPolicy``).
             if case let .generateKey(name) = step.action { labels[name, default: []].append(name) }
         }
+        do {
+            ceremonyDigest = try CeremonyDigest(plan: resolved.plan, profile: resolved.profile?.source)
+        } catch {
+            problems.append((text: "\(error)", input: true))
+        }
         problems += context.desk.preflight(labels: labels).map { (text: $0, input: false) }
         if !options.rehearsal && context.desk.isSoftwareModule && options.allowSoftwareToken == nil {
             problems.append((text: "the PKCS#11 module is SoftHSM2, a software token whose keys are files on this disk; SoftHSM2 is for rehearsals (--rehearsal). To run a production ceremony on it anyway, give --allow-software-token \"reason\" (the reason is recorded in the transcript)", input: false))
@@ -139,7 +146,8 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
             console.say("  WARNING: a production ceremony on SoftHSM2 software tokens, allowed because: \(reason)")
         }
         let facts = TranscriptEvent.Preflight(
-            module: context.desk.modulePath, moduleManufacturer: context.desk.moduleManufacturer, tokens: tokens, onlineKeys: online,
+            module: context.desk.modulePath, moduleManufacturer: context.desk.moduleManufacturer,
+            ceremonyDigest: ceremonyDigest?.digest.hex, tokens: tokens, onlineKeys: online,
             softwareTokenReason: options.rehearsal ? nil : options.allowSoftwareToken)
         return (procedure, facts)
     }
@@ -168,10 +176,13 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
     /// The plan digest and its words, on screen before anyone confirms; each witness then
     /// confirms by name, and each name is recorded.
     private func showDigest(_ step: CeremonyStep, context: CeremonyContext) throws {
-        let digest = resolved.plan.source.digest
-        console.say("  plan digest (SHA-256): \(digest.hex)")
+        console.say("  plan file SHA-256: \(resolved.plan.source.digest.hex)")
+        if let profile = resolved.profile { console.say("  site profile SHA-256: \(profile.source.digest.hex)") }
+        guard let digest = ceremonyDigest?.digest else {
+            throw CeremonyFailure(step: step, reason: "internal error: no ceremony digest to read aloud; nothing is published")
+        }
+        console.say("  ceremony digest (plan, site profile and online key files; SHA-256, as 'plan check' prints it): \(digest.hex)")
         for line in digest.wordLines { console.say("    \(line)") }
-        if let profile = resolved.profile { console.say("  site profile digest (SHA-256): \(profile.source.digest.hex)") }
         let statement = "these words match the digest of the reviewed plan"
         do {
             for name in try console.witnessConfirmations(resolved.plan.witnesses, statement: statement) {

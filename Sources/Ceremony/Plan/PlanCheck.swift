@@ -15,6 +15,11 @@ package struct PlanCheckReport: Sendable, Equatable {
     package var thresholds: [String]
     /// Errors first, then warnings.
     package var diagnostics: [PlanDiagnostic]
+    /// The digest to read aloud (plan, profile and online key files); nil when the plan fails
+    /// its checks, so that nobody publishes the digest of a plan that cannot run.
+    package var ceremonyDigest: CeremonyDigest?
+    /// Online role → the key ID its key file gets in the plan's dialect.
+    package var onlineKeyIDs: [String: String] = [:]
 
     /// True when nothing stops the ceremony.
     package var passed: Bool { !diagnostics.contains { $0.severity == .error } }
@@ -38,7 +43,7 @@ package enum PlanCheck {
     package static func run(plan planSource: SourceFile, profile profileSource: SourceFile?, now: Date = Date()) -> PlanCheckReport {
         var report = PlanCheckReport(planFile: planSource.displayName, planDigest: planSource.digest,
                                      profileFile: profileSource?.displayName, profileDigest: profileSource?.digest,
-                                     resolved: nil, steps: [], thresholds: [], diagnostics: [])
+                                     resolved: nil, steps: [], thresholds: [], diagnostics: [], ceremonyDigest: nil)
         var diagnostics: [PlanDiagnostic] = []
         var plan: Plan?
         var profile: SiteProfile?
@@ -65,7 +70,19 @@ package enum PlanCheck {
                 diagnostics += error.diagnostics
             }
             if let expiry = plan.expiryDiagnostic(at: now) { diagnostics.append(expiry) }
-            diagnostics += onlineKeyFindings(plan)
+            let fileFindings = onlineKeyFindings(plan)
+            diagnostics += fileFindings
+            if fileFindings.isEmpty {
+                for (role, url) in plan.onlineKeys.all {
+                    do {
+                        let key = try OnlineKeys.load(OnlineKeyFiles(files: [role: url]), dialect: plan.dialect)
+                        if let keyID = key[role]?.keyID { report.onlineKeyIDs[role] = keyID }
+                    } catch {
+                        diagnostics.append(at(plan.source, plan.onlineKeys.locations[role] ?? SourceLocation(line: 1, column: 1), .error,
+                                              "online_keys \(role) file \(url.path) is not a usable \(plan.dialect.rawValue) public key"))
+                    }
+                }
+            }
             if plan.root.threshold == 1 && plan.root.keys.count > 1 {
                 diagnostics.append(at(plan.source, SourceLocation(line: 1, column: 1), .warning,
                                       "root threshold is 1: any single holder can sign a new root alone"))
@@ -74,6 +91,7 @@ package enum PlanCheck {
         report.diagnostics = diagnostics.filter { $0.severity == .error } + diagnostics.filter { $0.severity == .warning }
         if report.passed, let resolved = report.resolved {
             report.steps = resolved.steps
+            report.ceremonyDigest = try? CeremonyDigest(plan: resolved.plan, profile: profileSource)
         }
         return report
     }

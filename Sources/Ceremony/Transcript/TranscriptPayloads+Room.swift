@@ -4,6 +4,8 @@ extension TranscriptEvent {
         /// The PKCS#11 module's path (`cleanup` loads it again from here) and its manufacturer.
         package var module: String?
         package var moduleManufacturer: String?
+        /// SHA-256 hex of the plan, site profile and online key files: the digest read aloud (``CeremonyDigest``).
+        package var ceremonyDigest: String?
         /// Each planned token as found: key name → "label (serial …)".
         package var tokens: [String: String]
         /// Online role → the key ID it gets in the new root.
@@ -11,10 +13,11 @@ extension TranscriptEvent {
         /// Why a production ceremony uses a software token (`--allow-software-token`), if it does.
         package var softwareTokenReason: String?
 
-        package init(module: String?, moduleManufacturer: String?, tokens: [String: String], onlineKeys: [String: String],
+        package init(module: String?, moduleManufacturer: String?, ceremonyDigest: String?, tokens: [String: String], onlineKeys: [String: String],
                      softwareTokenReason: String?) {
             self.module = module
             self.moduleManufacturer = moduleManufacturer
+            self.ceremonyDigest = ceremonyDigest
             self.tokens = tokens
             self.onlineKeys = onlineKeys
             self.softwareTokenReason = softwareTokenReason
@@ -22,7 +25,7 @@ extension TranscriptEvent {
 
         enum CodingKeys: String, CodingKey {
             case module, tokens
-            case moduleManufacturer = "module_manufacturer", onlineKeys = "online_keys", softwareTokenReason = "software_token_reason"
+            case moduleManufacturer = "module_manufacturer", ceremonyDigest = "ceremony_digest", onlineKeys = "online_keys", softwareTokenReason = "software_token_reason"
         }
     }
 
