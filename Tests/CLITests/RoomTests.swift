@@ -199,4 +199,47 @@ struct RoomTests {
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(!(try tokenObjects(room, "root-a")).contains("\"class\""))
     }
+
+    @Test("PIN states read before each try: a final try is announced and needs the holder's yes; a locked PIN stops, naming holder and token, without asking for a PIN")
+    func finalTryAndLocked() throws {
+        let room = try CeremonyRoom("room-pin-states")
+        defer { room.scratch.remove() }
+        // A small module that wraps SoftHSM2 and makes a token report the PIN state a test names.
+        let shim = room.scratch.path("pin-fault.so")
+        let source = TestPaths.packageRoot.appendingPathComponent("scripts/testing/pkcs11-pin-fault.c").path
+        let built = try ProcessRunner.run("cc", ["-shared", "-fPIC", "-o", shim, source, "-ldl"])
+        try #require(built.status == 0, "\(built.output)")
+        let faults = room.scratch.path("faults")
+        FileManager.default.createFile(atPath: faults, contents: nil)
+        let planPath = try room.writePlan()
+        let plan = try String(contentsOfFile: planPath, encoding: .utf8).replacingOccurrences(of: "module: softhsm", with: "module: \(shim)")
+        try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
+        let out = room.scratch.path("out")
+        let pins = try userPINs(room)
+        let steps: [(String, String, String?)] = [
+            ("Wendy: if these words match", "Wendy", nil), ("Officer, type 'yes'", "yes", nil),
+            ("Alice, type 'yes'", "yes", "echo 'root-a final-try' > \(faults)"),
+            ("Alice, make the final PIN try on token 'root-a'", "yes", nil),
+            ("Alice, enter the user PIN of token 'root-a'", pins["root-a"]!, nil),
+            ("Alice, type 'yes'", "yes", nil),
+            ("Bob, type 'yes'", "yes", "echo 'root-b locked' > \(faults)"),
+        ]
+        let sandbox = try CLISandbox("room-pin-states-pty")
+        defer { sandbox.remove() }
+        let result = try sandbox.onTerminal(["env", "SOFTHSM2_CONF=\(room.tokens)/softhsm2.conf", "KC_PIN_FAULT_FILE=\(faults)",
+                                             try TestPaths.keyceremony, "run", planPath, "--out", out, "--allow-software-token", "test room"],
+                                            steps: steps)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stdout.contains("token 'root-a' (serial "), "\(result.stdout)")
+        #expect(result.stdout.contains("reports ONE user PIN try left: a wrong PIN now locks it"))
+        #expect(result.stdout.contains("PIN accepted: Alice is logged in"))
+        #expect(result.stdout.contains("error: step 4/14, holder Bob, token 'root-b' (serial "), "\(result.stdout)")
+        #expect(result.stdout.contains("the user PIN of token 'root-b' (serial "))
+        #expect(result.stdout.contains("is locked"))
+        #expect(!result.stdout.contains("Bob, enter the user PIN"), "no PIN is asked of a locked token")
+        let failed = try room.failedTranscripts(of: out)
+        #expect(failed.count == 1)
+        let transcript = try String(contentsOfFile: failed.first ?? "", encoding: .utf8)
+        #expect(transcript.contains("\"event\":\"objects-left\""))
+    }
 }
