@@ -45,19 +45,19 @@ struct RoomTests {
             ("stop the ceremony? Keys already made stay on their tokens", "", nil),
             ("Officer, type 'yes'", "yes", nil),
             // Alice: a wrong PIN, then the right one at the prompt that follows.
-            ("Alice, type 'yes'", "yes", nil), ("Alice, enter the user PIN of token 'root-a' (serial ", "wrong-pin", nil),
+            ("Alice, insert token 'root-a'", "yes", nil), ("Alice, enter the user PIN of token 'root-a' (serial ", "wrong-pin", nil),
             ("Alice, enter the user PIN of token 'root-a' (serial ", pins["root-a"]!, nil),
         ]
         steps += [("Alice, type 'yes'", "yes", nil),
                   // Bob: an extra Enter first.
-                  ("Bob, type 'yes'", "yes", nil), ("Bob, enter the user PIN", "", nil),
+                  ("Bob, insert token 'root-b'", "yes", nil), ("Bob, enter the user PIN", "", nil),
                   ("Bob, enter the user PIN", pins["root-b"]!, nil), ("Bob, type 'yes'", "yes", nil),
-                  ("Carol, type 'yes'", "yes", nil), ("Carol, enter the user PIN", pins["root-c"]!, nil), ("Carol, type 'yes'", "yes", nil),
+                  ("Carol, insert token 'root-c'", "yes", nil), ("Carol, enter the user PIN", pins["root-c"]!, nil), ("Carol, type 'yes'", "yes", nil),
                   ("Officer, type 'yes'", "yes", nil),
-                  ("Alice, type 'yes'", "yes", nil), ("Alice, enter the user PIN", pins["root-a"]!, nil),
-                  ("Bob, type 'yes'", "yes", nil), ("Bob, enter the user PIN", pins["root-b"]!, nil),
+                  ("Alice, insert token 'root-a'", "yes", nil), ("Alice, enter the user PIN", pins["root-a"]!, nil),
+                  ("Bob, insert token 'root-b'", "yes", nil), ("Bob, enter the user PIN", pins["root-b"]!, nil),
                   // Carol's token is pulled out just before her signing step, and put back when asked.
-                  ("Carol, type 'yes'", "yes", carol.away),
+                  ("Carol, insert token 'root-c'", "yes", carol.away),
                   ("Carol: insert token 'root-c' (serial ", "", carol.back),
                   ("Carol, enter the user PIN", pins["root-c"]!, nil),
                   ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil)]
@@ -90,13 +90,13 @@ struct RoomTests {
         let pins = try userPINs(room)
         var steps: [(String, String, String?)] = [("Wendy: if these words match", "Wendy", nil), ("Officer, type 'yes'", "yes", nil)]
         for (holder, label) in Self.holders {
-            steps += [("\(holder), type 'yes'", "yes", nil), ("\(holder), enter the user PIN of token '\(label)'", pins[label]!, nil),
+            steps += [("\(holder), insert token '\(label)'", "yes", nil), ("\(holder), enter the user PIN of token '\(label)'", pins[label]!, nil),
                       ("\(holder), type 'yes'", "yes", nil)]
         }
         steps += [("Officer, type 'yes'", "yes", nil),
-                  ("Alice, type 'yes'", "yes", nil), ("Alice, enter the user PIN", pins["root-a"]!, nil),
-                  ("Bob, type 'yes'", "yes", nil), ("Bob, enter the user PIN", pins["root-b"]!, nil),
-                  ("Carol, type 'yes'", "yes", pull(room, "root-c").away),
+                  ("Alice, insert token 'root-a'", "yes", nil), ("Alice, enter the user PIN", pins["root-a"]!, nil),
+                  ("Bob, insert token 'root-b'", "yes", nil), ("Bob, enter the user PIN", pins["root-b"]!, nil),
+                  ("Carol, insert token 'root-c'", "yes", pull(room, "root-c").away),
                   ("Carol: insert token 'root-c'", "stop", nil), ("stop the ceremony?", "stop", nil),
                   ("Officer, skip Carol and go on without their signature?", "yes", nil),
                   ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil)]
@@ -218,11 +218,11 @@ struct RoomTests {
         let pins = try userPINs(room)
         let steps: [(String, String, String?)] = [
             ("Wendy: if these words match", "Wendy", nil), ("Officer, type 'yes'", "yes", nil),
-            ("Alice, type 'yes'", "yes", "echo 'root-a final-try' > \(faults)"),
+            ("Alice, insert token 'root-a'", "yes", "echo 'root-a final-try' > \(faults)"),
             ("Alice, make the final PIN try on token 'root-a'", "yes", nil),
             ("Alice, enter the user PIN of token 'root-a'", pins["root-a"]!, nil),
             ("Alice, type 'yes'", "yes", nil),
-            ("Bob, type 'yes'", "yes", "echo 'root-b locked' > \(faults)"),
+            ("Bob, insert token 'root-b'", "yes", "echo 'root-b locked' > \(faults)"),
         ]
         let sandbox = try CLISandbox("room-pin-states-pty")
         defer { sandbox.remove() }

@@ -332,7 +332,7 @@ struct RunFailureTests {
             steps += [("type 'yes'", "yes", nil), ("\(holder), enter the user PIN of token '\(label)'", userPINs[label]!, nil), ("type 'yes'", "yes", nil)]
         }
         steps += [("type 'yes'", "yes", nil), ("type 'yes'", "yes", nil), ("Alice, enter the user PIN", userPINs["root-a"]!, nil),
-                  ("Bob, type 'yes'", "yes", pull), ("Bob: insert token 'root-b'", "stop", nil), ("stop the ceremony?", "stop", nil)]
+                  ("Bob, insert token 'root-b'", "yes", pull), ("Bob: insert token 'root-b'", "stop", nil), ("stop the ceremony?", "stop", nil)]
         let sandbox = try CLISandbox("run-pulled-pty")
         defer { sandbox.remove() }
         let result = try sandbox.onTerminal(["env", "SOFTHSM2_CONF=\(room.tokens)/softhsm2.conf", try TestPaths.keyceremony, "run", plan, "--out", out,

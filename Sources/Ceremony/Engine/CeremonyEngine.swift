@@ -66,7 +66,9 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
                 try context.transcript.append(.stepStart(.init(step)))
                 console.say(step.description)
                 if step.action == .confirmPlanDigest { try showDigest(step, context: context) }
-                let by = try console.confirm(step)
+                var asked = step
+                asked.prompt = prompt(for: step, context: context)
+                let by = try console.confirm(asked)
                 try context.transcript.append(.confirmation(.init(step: step.number, by: by, statement: "ready: \(step.text)")))
                 do {
                     try perform(step, procedure: procedure, context: context)
@@ -190,6 +192,21 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
             }
         } catch {
             throw CeremonyFailure(step: step, reason: "\(error)")
+        }
+    }
+
+    /// What the confirmation asks of the actor, in words that say what to do before typing.
+    private func prompt(for step: CeremonyStep, context: CeremonyContext) -> String {
+        func token(_ name: String) -> String {
+            context.desk.identities[name].map { "token \($0)" } ?? context.desk.planned(name)?.token.spoken ?? "your token"
+        }
+        switch step.action {
+        case let .insertToken(name): return "\(step.actor), insert \(token(name)), then type 'yes'"
+        case let .sign(name): return "\(step.actor), insert \(token(name)), then type 'yes' to sign"
+        case .generateKey: return "\(step.actor), type 'yes' to generate the key"
+        case .issueCertificate, .renewCertificate: return "\(step.actor), type 'yes' to have the token issue the certificate"
+        case .confirmPlanDigest: return "\(step.actor), type 'yes' once every witness has confirmed the words"
+        default: return "\(step.actor), type 'yes' to go on"
         }
     }
 

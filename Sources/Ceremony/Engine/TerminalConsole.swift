@@ -17,7 +17,8 @@ package final class TerminalConsole: CeremonyConsole {
     /// Asks until the answer is yes or no: a typo must neither skip a step nor end the ceremony.
     /// A "no" is asked about once more ("stop the ceremony?"); only a second answer stops.
     package func confirm(_ step: CeremonyStep) throws(CeremonyConsoleError) -> String {
-        var prompt = "  \(step.actor), type 'yes' when done"
+        let ask = "  " + (step.prompt ?? "\(step.actor), type 'yes' when done")
+        var prompt = ask
         while true {
             guard let answer = TerminalLine.read(prompt: prompt) else {
                 throw .noTerminal("no terminal to confirm step \(step.number)/\(step.total) on; a production ceremony needs officers at a terminal (rehearsals: --rehearsal --yes)")
@@ -26,7 +27,7 @@ package final class TerminalConsole: CeremonyConsole {
             case "yes", "y": return "\(step.actor) at the terminal"
             case "no", "n", "abort", "stop":
                 if try stopRequested() { throw .declined(step: step) }
-                prompt = "  \(step.actor), type 'yes' when done"
+                prompt = ask
             default: prompt = "  please type 'yes' to go on, or 'no' to stop the ceremony"
             }
         }
