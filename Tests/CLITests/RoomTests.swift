@@ -242,4 +242,30 @@ struct RoomTests {
         let transcript = try String(contentsOfFile: failed.first ?? "", encoding: .utf8)
         #expect(transcript.contains("\"event\":\"objects-left\""))
     }
+
+    @Test("preflight reports every problem at once: a locked PIN, a software token in production, a killed run's folder")
+    func everyProblemAtOnce() throws {
+        let room = try CeremonyRoom("room-all-at-once")
+        defer { room.scratch.remove() }
+        let shim = room.scratch.path("pin-fault.so")
+        let source = TestPaths.packageRoot.appendingPathComponent("scripts/testing/pkcs11-pin-fault.c").path
+        let built = try ProcessRunner.run("cc", ["-shared", "-fPIC", "-o", shim, source, "-ldl"])
+        try #require(built.status == 0, "\(built.output)")
+        let faults = try room.scratch.write("root-c locked\n", to: "faults")
+        let planPath = try room.writePlan()
+        let plan = try String(contentsOfFile: planPath, encoding: .utf8).replacingOccurrences(of: "module: softhsm", with: "module: \(shim)")
+        try plan.write(toFile: planPath, atomically: true, encoding: .utf8)
+        try room.scratch.write(Array("{}\n".utf8), to: "out.partial-feed/public/transcript.jsonl")
+        let out = room.scratch.path("out")
+        let result = try ProcessRunner.run(try TestPaths.keyceremony, ["run", planPath, "--out", out],
+                                           environment: room.environment.merging(["KC_PIN_FAULT_FILE": faults.path]) { $1 })
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("preflight found 3 problems; nothing was created and no key was made"), "\(result.stderr)")
+        #expect(result.stderr.contains("holder Carol, key 'root-c': the user PIN of token 'root-c' (serial "))
+        #expect(result.stderr.contains("--allow-software-token"))
+        #expect(result.stderr.contains("out.partial-feed is the working folder of an earlier run"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try room.failedTranscripts(of: out).isEmpty)
+        for label in ["root-a", "root-b", "root-c"] { #expect(!(try tokenObjects(room, label)).contains("\"class\"")) }
+    }
 }
