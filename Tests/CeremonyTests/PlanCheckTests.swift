@@ -92,6 +92,25 @@ struct PlanCheckTests {
         #expect(report.warnings.map(\.message) == ["module /opt/hsm/libvendor.so does not exist on this machine"])
     }
 
+    @Test("warnings point at the line they are about: a threshold of 1 at 'threshold:', a missing module at 'module:'")
+    func warningsPointAtTheirLine() throws {
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
+        var text = replacing("threshold: 2", with: "threshold: 1", in: validTUFPlan)
+        text = replacing("module: softhsm", with: "module: /opt/hsm/libvendor.so", in: text)
+        let planURL = try folder.write(text, to: "plan.yaml")
+        for role in ["targets", "snapshot", "timestamp"] { try folder.write(examplePublicKey, to: "keys/\(role).pem") }
+        let report = try PlanCheck.run(planAt: planURL, profileAt: nil, now: now)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let thresholdLine = try #require(lines.firstIndex { $0.contains("threshold: 1") }) + 1
+        let moduleLine = try #require(lines.firstIndex { $0.hasPrefix("module:") }) + 1
+        let threshold = try #require(report.warnings.first { $0.message.contains("threshold is 1") })
+        #expect(threshold.line == thresholdLine)
+        let module = try #require(report.warnings.first { $0.message.contains("does not exist on this machine") })
+        #expect(module.line == moduleLine)
+        #expect(thresholdLine > 1 && moduleLine > 1)
+    }
+
     @Test("a profile naming a holder not in the plan is an error in the profile")
     func profileUnknownHolder() throws {
         let plan = try validPlan()

@@ -30,6 +30,8 @@ package struct Plan: Sendable, Equatable {
     package var source: SourceFile
     /// Where `expires:` was written, for findings about the expiry bounds.
     package var expiresLocation: SourceLocation
+    /// Where `module:` was written, for findings about the module (1:1 when the plan names none).
+    package var moduleLocation = SourceLocation(line: 1, column: 1)
     /// Findings that do not stop the plan, such as naming no witnesses.
     package var warnings: [PlanDiagnostic] = []
 

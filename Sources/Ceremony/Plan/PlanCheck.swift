@@ -84,7 +84,7 @@ package enum PlanCheck {
                 }
             }
             if plan.root.threshold == 1 && plan.root.keys.count > 1 {
-                diagnostics.append(at(plan.source, SourceLocation(line: 1, column: 1), .warning,
+                diagnostics.append(at(plan.source, plan.root.thresholdLocation, .warning,
                                       "root threshold is 1: any single holder can sign a new root alone"))
             }
         }
@@ -113,14 +113,16 @@ package enum PlanCheck {
     /// Findings about this machine: a module that is not installed here is
     /// only a warning, since plans are often checked away from the ceremony room.
     static func environmentFindings(_ resolved: ResolvedPlan) -> [PlanDiagnostic] {
-        let source = resolved.profile.flatMap { $0.module == nil ? nil : $0.source } ?? resolved.plan.source
+        let profileSource = resolved.profile.flatMap { $0.module == nil ? nil : $0.source }
+        let source = profileSource ?? resolved.plan.source
+        let line = profileSource == nil ? resolved.plan.moduleLocation : SourceLocation(line: 1, column: 1)
         guard let module = resolved.module else { return [] }
         guard let path = module.resolvedPath() else {
-            return [at(source, SourceLocation(line: 1, column: 1), .warning,
+            return [at(source, line, .warning,
                        "module '\(module)' is not installed on this machine")]
         }
         if !FileManager.default.fileExists(atPath: path) {
-            return [at(source, SourceLocation(line: 1, column: 1), .warning,
+            return [at(source, line, .warning,
                        "module \(path) does not exist on this machine")]
         }
         return []
