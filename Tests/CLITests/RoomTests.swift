@@ -268,4 +268,17 @@ struct RoomTests {
         #expect(try room.failedTranscripts(of: out).isEmpty)
         for label in ["root-a", "root-b", "root-c"] { #expect(!(try tokenObjects(room, label)).contains("\"class\"")) }
     }
+
+    @Test("--help lists exit code 130; run --help explains failure, cleanup and why there is no resume")
+    func help() throws {
+        let top = try ProcessRunner.run(try TestPaths.keyceremony, ["--help"])
+        #expect(top.stdout.contains("130 interrupted"), "\(top.stdout)")
+        #expect(top.stdout.contains("cleanup"))
+        let run = try ProcessRunner.run(try TestPaths.keyceremony, ["run", "--help"])
+        // Help text is wrapped to the terminal's width: compare with whitespace folded.
+        let words = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for phrase in ["keyceremony cleanup DIR.failed-<time>", "never resumed", "--allow-software-token", "130 interrupted", "DIR.partial-<random>"] {
+            #expect(words.contains(phrase), "\(phrase): \(run.stdout)")
+        }
+    }
 }
