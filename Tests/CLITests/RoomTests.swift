@@ -241,6 +241,23 @@ struct RoomTests {
         #expect(failed.count == 1)
         let transcript = try String(contentsOfFile: failed.first ?? "", encoding: .utf8)
         #expect(transcript.contains("\"event\":\"objects-left\""))
+
+        // Declining the final try stops before any PIN is typed, so the token is not locked.
+        let second = try CeremonyRoom("room-pin-decline")
+        defer { second.scratch.remove() }
+        let secondPlan = try second.writePlan()
+        try (try String(contentsOfFile: secondPlan, encoding: .utf8).replacingOccurrences(of: "module: softhsm", with: "module: \(shim)"))
+            .write(toFile: secondPlan, atomically: true, encoding: .utf8)
+        try Data().write(to: URL(fileURLWithPath: faults))
+        let declined = try sandbox.onTerminal(["env", "SOFTHSM2_CONF=\(second.tokens)/softhsm2.conf", "KC_PIN_FAULT_FILE=\(faults)",
+                                               try TestPaths.keyceremony, "run", secondPlan, "--out", second.scratch.path("out"),
+                                               "--allow-software-token", "test room"],
+                                              steps: [("Wendy: if these words match", "Wendy", nil), ("Officer, type 'yes'", "yes", nil),
+                                                      ("Alice, insert token 'root-a'", "yes", "echo 'root-a final-try' > \(faults)"),
+                                                      ("Alice, make the final PIN try on token 'root-a'", "no", nil)])
+        #expect(declined.status == 1, "\(declined.output)")
+        #expect(declined.stdout.contains("Alice chose not to make the final PIN try"), "\(declined.stdout)")
+        #expect(!declined.stdout.contains("Alice, enter the user PIN"))
     }
 
     @Test("preflight reports every problem at once: a locked PIN, a software token in production, a killed run's folder")
