@@ -298,4 +298,48 @@ struct RoomTests {
             #expect(words.contains(phrase), "\(phrase): \(run.stdout)")
         }
     }
+
+    @Test("kill -9 mid-ceremony leaves DIR.partial-*: the next run names it and refuses; cleanup on it deletes the keys its transcript records")
+    func killedRunThenCleanup() throws {
+        let room = try CeremonyRoom("room-kill")
+        defer { room.scratch.remove() }
+        // RSA keys take long enough on SoftHSM2 for the kill to land while later keys are made.
+        let plan = try room.writePlan(algorithm: "rsa-4096")
+        let out = room.scratch.path("out")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try TestPaths.keyceremony)
+        process.arguments = ["run", plan, "--out", out, "--rehearsal", "--yes", "--pins", room.pinFile]
+        process.environment = ProcessInfo.processInfo.environment.merging(["SOFTHSM2_CONF": "\(room.tokens)/softhsm2.conf"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        func partial() -> String? {
+            (try? FileManager.default.contentsOfDirectory(atPath: room.scratch.path("")))?.first { $0.hasPrefix("out.partial-") }
+        }
+        // Wait (bounded) until the working folder's transcript records a key, then kill -9.
+        for _ in 0..<12_000 {
+            guard process.isRunning else { break }
+            if let name = partial(),
+               let text = try? String(contentsOfFile: room.scratch.path("\(name)/public/transcript.jsonl"), encoding: .utf8),
+               text.contains("\"event\":\"key-generated\"") { break }
+            usleep(5_000)
+        }
+        try #require(process.isRunning, "the ceremony ended before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let name = try #require(partial())
+
+        let refused = try room.run([plan, "--out", out, "--rehearsal", "--yes", "--pins", room.pinFile])
+        #expect(refused.status != 0, "\(refused.output)")
+        #expect(refused.stderr.contains("\(name) is the working folder of an earlier run of this ceremony that was killed"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("keyceremony cleanup"))
+
+        let cleanup = try ProcessRunner.run(try TestPaths.keyceremony, ["cleanup", room.scratch.path(name), "--rehearsal", "--pins", room.pinFile],
+                                            environment: room.environment)
+        #expect(cleanup.status == 0, "\(cleanup.output)")
+        #expect(cleanup.stdout.contains("deleted: token 'root-a' (serial "), "\(cleanup.stdout)")
+        #expect(!(try tokenObjects(room, "root-a")).contains("\"class\""))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: room.scratch.path(name)).contains { $0.hasPrefix("cleanup-") })
+    }
 }
