@@ -113,6 +113,30 @@ struct RoomTests {
         #expect(transcript.contains("\"outcome\":\"skipped\""))
         #expect(transcript.split(separator: "\n").filter { $0.contains("\"event\":\"signature\"") }.count == 2)
         #expect(try verify(out).status == 0)
+
+        // A holder who does not come: 'no' at their step, then 'stop', and the officer skips them.
+        let second = try CeremonyRoom("room-skip-absent")
+        defer { second.scratch.remove() }
+        let secondPINs = try userPINs(second)
+        var absent: [(String, String, String?)] = [("Wendy: if these words match", "Wendy", nil), ("Officer, type 'yes'", "yes", nil)]
+        for (holder, label) in Self.holders {
+            absent += [("\(holder), insert token '\(label)'", "yes", nil), ("\(holder), enter the user PIN of token '\(label)'", secondPINs[label]!, nil),
+                       ("\(holder), type 'yes'", "yes", nil)]
+        }
+        absent += [("Officer, type 'yes'", "yes", nil),
+                   ("Alice, insert token 'root-a'", "yes", nil), ("Alice, enter the user PIN", secondPINs["root-a"]!, nil),
+                   ("Bob, insert token 'root-b'", "yes", nil), ("Bob, enter the user PIN", secondPINs["root-b"]!, nil),
+                   ("Carol, insert token 'root-c'", "no", nil), ("stop the ceremony?", "stop", nil),
+                   ("Officer, skip Carol and go on without their signature?", "yes", nil),
+                   ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil)]
+        let secondOut = second.scratch.path("out")
+        let absentRun = try sandbox.onTerminal(["env", "SOFTHSM2_CONF=\(second.tokens)/softhsm2.conf", try TestPaths.keyceremony, "run",
+                                                try second.writePlan(), "--out", secondOut, "--allow-software-token", "test room"], steps: absent)
+        #expect(absentRun.status == 0, "\(absentRun.output)")
+        let absentTranscript = try String(contentsOfFile: "\(secondOut)/public/transcript.jsonl", encoding: .utf8)
+        #expect(absentTranscript.contains("\"event\":\"holder-skipped\""))
+        #expect(absentTranscript.contains("Carol chose to stop the ceremony at step 11/14"))
+        #expect(try verify(secondOut).status == 0)
     }
 
     @Test("a production run on SoftHSM2 is refused at preflight, before any key or folder is made")

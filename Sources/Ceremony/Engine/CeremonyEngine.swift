@@ -68,9 +68,11 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
                 if step.action == .confirmPlanDigest { try showDigest(step, context: context) }
                 var asked = step
                 asked.prompt = prompt(for: step, context: context)
-                let by = try console.confirm(asked)
-                try context.transcript.append(.confirmation(.init(step: step.number, by: by, statement: "ready: \(step.text)")))
                 do {
+                    // A holder who does not come (a 'stop' at their step) or whose token fails may be
+                    // skipped once every threshold is met; anything else stops the ceremony.
+                    let by = try console.confirm(asked)
+                    try context.transcript.append(.confirmation(.init(step: step.number, by: by, statement: "ready: \(step.text)")))
                     try perform(step, procedure: procedure, context: context)
                 } catch {
                     guard try skip(step, after: error, procedure: procedure, context: context) else { throw error }
