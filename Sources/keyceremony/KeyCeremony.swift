@@ -26,9 +26,10 @@ struct KeyCeremony: ParsableCommand {
         on hardware tokens, signs root metadata on the tokens, verifies everything in software, \
         and writes a bundle with a hash-chained transcript for auditors.
 
-        Exit codes: 0 ok, 1 verification or ceremony failure, 2 usage or input error.
+        Exit codes: 0 ok, 1 verification or ceremony failure, 2 usage or input error, \
+        130 interrupted (Ctrl-C or SIGTERM).
         """,
         version: KeyCeremonyVersion.current,
-        subcommands: [PlanCommand.self, RunCommand.self, VerifyCommand.self, ExpiryCommand.self, TokensCommand.self, RehearseCommand.self, RehearsalCommand.self, PublishCommand.self]
+        subcommands: [PlanCommand.self, RunCommand.self, CleanupCommand.self, VerifyCommand.self, ExpiryCommand.self, TokensCommand.self, RehearseCommand.self, RehearsalCommand.self, PublishCommand.self]
     )
 }

@@ -114,6 +114,14 @@ struct RootRotationTests {
         #expect(run.status == 2, "\(run.output)")
         #expect(run.stderr.contains("does not verify, so it cannot be rotated or re-signed"), "\(run.stderr)")
         #expect(!run.stderr.contains(".swift"))
+
+        // The digest read aloud covers the current root files a rotation reads.
+        let check = try PlanCheck.run(planAt: URL(fileURLWithPath: "\(life.out)/plans/03-root-resign.yaml"), profileAt: nil)
+        let digest = try #require(check.ceremonyDigest, "\(check.diagnostics)")
+        let file = try Data(contentsOf: URL(fileURLWithPath: "\(life.out)/02-root-rotation/public/metadata/rehearsal/2.root.json"))
+        #expect(digest.lines.contains("current rehearsal 2.root.json \(PlanDigest(of: file).hex)"), "\(digest.lines)")
+        let swapped = try PlanCheck.run(planAt: URL(fileURLWithPath: "\(life.out)/plans/tampered.yaml"), profileAt: nil)
+        #expect(swapped.ceremonyDigest.map { $0.digest != digest.digest } ?? true)
     }
 
     @Test("a kept key looked for on the wrong token stops at that step, naming holder and token; a rotation without a lost token completes and verifies")

@@ -19,11 +19,42 @@ struct PlanCheckOutputTests {
         let report = try PlanCheck.run(planAt: ceremoniesFolder.appendingPathComponent("tuf-root-generation.yaml"),
                                        profileAt: nil, now: now)
         let text = report.text
-        #expect(text.contains("\nPlan digest (SHA-256):\n  \(report.planDigest.hex)\n"))
-        #expect(text.contains("Read aloud:\n  \(report.planDigest.wordLines[0])\n"))
+        #expect(text.contains("\nPlan digest (SHA-256 of the plan file):\n  \(report.planDigest.hex)\n"))
+        let ceremony = try #require(report.ceremonyDigest)
+        #expect(text.contains("Read aloud:\n  \(ceremony.digest.wordLines[0])\n"))
+        #expect(text.contains("Online keys:\n  targets: key ID "), "\(text)")
         #expect(text.contains("Thresholds:\n  root: 2 of Alice, Bob, Carol\n"))
         #expect(text.contains("  Step 4/14 — Bob: insert token 'root-b' and enter its PIN\n"))
         #expect(text.hasSuffix("OK: the plan can run.\n"))
+    }
+
+    @Test("the digest read aloud covers the online key files: swapping one changes the words, the plan digest stays; a failing plan has none")
+    func ceremonyDigestCoversKeyFiles() throws {
+        let scratch = try TemporaryDirectory("ceremony-digest")
+        defer { scratch.remove() }
+        let folder = scratch.url.appendingPathComponent("ceremonies")
+        try FileManager.default.copyItem(at: ceremoniesFolder, to: folder)
+        let plan = folder.appendingPathComponent("tuf-root-generation.yaml")
+        let before = try PlanCheck.run(planAt: plan, profileAt: nil, now: now)
+        let first = try #require(before.ceremonyDigest)
+        #expect(first.lines.count == 6)
+        #expect(before.onlineKeyIDs.count == 3)
+        // Another valid key in the snapshot file: same plan bytes, different words.
+        let targets = try Data(contentsOf: folder.appendingPathComponent("online-keys/example-targets.pem"))
+        try targets.write(to: folder.appendingPathComponent("online-keys/example-snapshot.pem"))
+        let after = try PlanCheck.run(planAt: plan, profileAt: nil, now: now)
+        #expect(after.planDigest == before.planDigest)
+        let second = try #require(after.ceremonyDigest)
+        #expect(second.digest != first.digest)
+        #expect(after.onlineKeyIDs["snapshot"] == after.onlineKeyIDs["targets"])
+        // A key file that is not a key: an error at its line, and no digest to read out.
+        try Data("not a key\n".utf8).write(to: folder.appendingPathComponent("online-keys/example-timestamp.pem"))
+        let broken = try PlanCheck.run(planAt: plan, profileAt: nil, now: now)
+        #expect(!broken.passed)
+        #expect(broken.ceremonyDigest == nil)
+        #expect(broken.errors.contains { $0.line == 30 && $0.message.contains("timestamp") }, "\(broken.errors)")
+        #expect(broken.text.contains("Ceremony digest: none."))
+        #expect(!broken.text.contains("Read aloud"))
     }
 
     @Test("the JSON report carries the same facts")
@@ -35,6 +66,8 @@ struct PlanCheckOutputTests {
         #expect(decoded.ok)
         #expect(decoded.plan.sha256 == report.planDigest.hex)
         #expect(decoded.plan.words == report.planDigest.words)
+        #expect(decoded.ceremonyDigest?.sha256 == report.ceremonyDigest?.digest.hex)
+        #expect(decoded.ceremonyDigest?.words?.count == 32)
         #expect(decoded.profile?.sha256 == report.profileDigest?.hex)
         #expect(decoded.steps.count == 20)
         #expect(decoded.thresholds == ["root: 2 of Alice, Bob, Carol"])

@@ -4,6 +4,9 @@ import TestSupport
 @testable import Ceremony
 
 /// The repository's `ceremonies/` folder, found from this file's path.
+/// A real online public key (PEM), for plans whose key files must parse.
+let examplePublicKey = (try? String(contentsOf: ceremoniesFolder.appendingPathComponent("online-keys/example-targets.pem"), encoding: .utf8)) ?? ""
+
 let ceremoniesFolder = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("ceremonies")
@@ -81,7 +84,7 @@ struct PlanCheckTests {
         let profileText = "module: /opt/hsm/libvendor.so\nholders:\n  Alice: { serial: \"0001\" }\n  Bob: { label: room-b }\n"
         let planURL = try folder.write(planText, to: "plan.yaml")
         let profileURL = try folder.write(profileText, to: "room.yaml")
-        for role in ["targets", "snapshot", "timestamp"] { try folder.write("key", to: "keys/\(role).pem") }
+        for role in ["targets", "snapshot", "timestamp"] { try folder.write(examplePublicKey, to: "keys/\(role).pem") }
         let report = try PlanCheck.run(planAt: planURL, profileAt: profileURL, now: now)
         #expect(report.errors.isEmpty, "\(report.errors)")
         let resolved = try #require(report.resolved)
@@ -91,6 +94,25 @@ struct PlanCheckTests {
         #expect(report.profileDigest == PlanDigest(of: Data(profileText.utf8)))
         #expect(report.steps[1].description == "Step 2/11 — Alice: insert the token with serial 0001 and enter its PIN")
         #expect(report.warnings.map(\.message) == ["module /opt/hsm/libvendor.so does not exist on this machine"])
+    }
+
+    @Test("warnings point at the line they are about: a threshold of 1 at 'threshold:', a missing module at 'module:'")
+    func warningsPointAtTheirLine() throws {
+        let folder = try TemporaryDirectory("ceremony-tests")
+        defer { folder.remove() }
+        var text = replacing("threshold: 2", with: "threshold: 1", in: validTUFPlan)
+        text = replacing("module: softhsm", with: "module: /opt/hsm/libvendor.so", in: text)
+        let planURL = try folder.write(text, to: "plan.yaml")
+        for role in ["targets", "snapshot", "timestamp"] { try folder.write(examplePublicKey, to: "keys/\(role).pem") }
+        let report = try PlanCheck.run(planAt: planURL, profileAt: nil, now: now)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let thresholdLine = try #require(lines.firstIndex { $0.contains("threshold: 1") }) + 1
+        let moduleLine = try #require(lines.firstIndex { $0.hasPrefix("module:") }) + 1
+        let threshold = try #require(report.warnings.first { $0.message.contains("threshold is 1") })
+        #expect(threshold.line == thresholdLine)
+        let module = try #require(report.warnings.first { $0.message.contains("does not exist on this machine") })
+        #expect(module.line == moduleLine)
+        #expect(thresholdLine > 1 && moduleLine > 1)
     }
 
     @Test("a profile naming a holder not in the plan is an error in the profile")
@@ -156,8 +178,8 @@ struct PlanCheckTests {
         let folder = try TemporaryDirectory("ceremony-tests")
         defer { folder.remove() }
         let planURL = try folder.write(validTUFPlan, to: "plan.yaml")
-        try folder.write("key", to: "keys/targets.pem")
-        try folder.write("key", to: "keys/snapshot.pem")
+        try folder.write(examplePublicKey, to: "keys/targets.pem")
+        try folder.write(examplePublicKey, to: "keys/snapshot.pem")
         let report = try PlanCheck.run(planAt: planURL, profileAt: nil, now: now)
         #expect(!report.passed)
         #expect(report.errors.count == 1)
@@ -171,7 +193,7 @@ struct PlanCheckTests {
     func checkExpiry() throws {
         let folder = try TemporaryDirectory("ceremony-tests")
         defer { folder.remove() }
-        for role in ["targets", "snapshot", "timestamp"] { try folder.write("key", to: "keys/\(role).pem") }
+        for role in ["targets", "snapshot", "timestamp"] { try folder.write(examplePublicKey, to: "keys/\(role).pem") }
         let far = try folder.write(replacing("expires: 1y", with: "expires: 25y", in: validTUFPlan), to: "far.yaml")
         let long = try folder.write(replacing("expires: 1y", with: "expires: 6y", in: validTUFPlan), to: "long.yaml")
         let farReport = try PlanCheck.run(planAt: far, profileAt: nil, now: now)

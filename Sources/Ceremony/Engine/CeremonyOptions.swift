@@ -6,10 +6,13 @@ package struct CeremonyOptions {
     package var rehearsal: Bool
     /// The ceremony's clock; tests pin it.
     package var clock: () -> Date
+    /// Why a production ceremony may use a software token (SoftHSM2); recorded in the transcript.
+    package var allowSoftwareToken: String?
 
-    package init(output: URL, rehearsal: Bool, clock: @escaping () -> Date = Date.init) {
+    package init(output: URL, rehearsal: Bool, allowSoftwareToken: String? = nil, clock: @escaping () -> Date = Date.init) {
         self.output = output
         self.rehearsal = rehearsal
+        self.allowSoftwareToken = allowSoftwareToken
         self.clock = clock
     }
 }

@@ -30,6 +30,13 @@ protocol CeremonyProcedure: AnyObject {
     /// Lines said before the first step: what the ceremony needs, in words.
     var summary: [String] { get }
 
+    /// Online role → the key it gets in the new metadata, shown and recorded at preflight.
+    var onlineKeys: [String: MetadataKey] { get }
+
+    /// Whether every threshold the output needs is already met by the signatures made so far,
+    /// so that a holder who cannot sign may be skipped.
+    func thresholdsMet(context: CeremonyContext) -> Bool
+
     /// Performs one of this procedure's own steps. The engine has already announced and
     /// confirmed it, and performs token visits, the plan digest and the seal itself.
     func perform(_ step: CeremonyStep, context: CeremonyContext) throws
@@ -39,6 +46,9 @@ protocol CeremonyProcedure: AnyObject {
 }
 
 extension CeremonyProcedure {
+    var onlineKeys: [String: MetadataKey] { [:] }
+    func thresholdsMet(context: CeremonyContext) -> Bool { false }
+
     static func rootFilesIn(_ directory: URL, repositories: [String]) -> [String: URL] {
         var files: [String: URL] = [:]
         for repository in repositories {
@@ -83,6 +93,12 @@ final class CeremonyContext {
             throw CeremonyFailure(step: currentStep, reason: "internal error: \(what) is missing at this step; the ceremony stops and nothing is published")
         }
         return value
+    }
+
+    /// "Alice's key 'root-a' on token 'root-a' (serial …)", for the screens before signing.
+    func describeKey(_ name: String) -> String {
+        let token = desk.identities[name].map { "token \($0)" } ?? desk.planned(name)?.token.spoken ?? "no token in this ceremony"
+        return "\(holder(name))'s key '\(name)' on \(token)"
     }
 
     /// The holder of the plan's key `name`.

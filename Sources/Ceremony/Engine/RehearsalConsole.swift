@@ -27,7 +27,26 @@ package final class RehearsalConsole: CeremonyConsole {
         return try terminal.confirm(step)
     }
 
-    package func pin(holder: String, token: TokenIdentity, step: CeremonyStep) throws(CeremonyConsoleError) -> SecretBytes {
+    /// PINs come from the file, which would give the same wrong PIN again: a wrong PIN stops the rehearsal.
+    package var canAskAgain: Bool { false }
+
+    package func awaitRetry(_ request: String) throws(CeremonyConsoleError) {
+        if assumeYes { throw .cannotAskAgain }
+        try terminal.awaitRetry(request)
+    }
+
+    /// Unattended, the answer is no: a rehearsal never takes a risk nobody agreed to.
+    package func ask(_ question: String, who: String) throws(CeremonyConsoleError) -> Bool {
+        if assumeYes { return false }
+        return try terminal.ask(question, who: who)
+    }
+
+    package func witnessConfirmations(_ witnesses: [String], statement: String) throws(CeremonyConsoleError) -> [String] {
+        if assumeYes { return witnesses.map { "\($0) (rehearsal --yes)" } }
+        return try terminal.witnessConfirmations(witnesses, statement: statement)
+    }
+
+    package func pin(holder: String, token: TokenIdentity, step: CeremonyStep?) throws(CeremonyConsoleError) -> SecretBytes {
         guard token.manufacturer == "SoftHSM project" else {
             throw .pinUnavailable("token \(token) is not a SoftHSM2 rehearsal token; rehearsal PIN files are only for SoftHSM2")
         }

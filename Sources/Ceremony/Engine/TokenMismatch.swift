@@ -19,7 +19,7 @@ package enum TokenMismatch: Error, Equatable, CustomStringConvertible {
             let list = present.isEmpty ? "none" : present.map(\.description).joined(separator: ", ")
             return "\(expected.spoken) is not present (the plan expects \(expected.kind) \(expected.value)); tokens present: \(list)"
         case let .changed(key, generatedOn, inserted):
-            return "wrong token: key '\(key)' was generated on token \(generatedOn), but token \(inserted) was inserted"
+            return "wrong token: key '\(key)' belongs on token \(generatedOn) (found there at preflight), but token \(inserted) was inserted"
         case let .alreadyUsed(token, byKey, holder):
             return "token \(token) already holds key '\(byKey)' of \(holder); each root key needs a token of its own"
         }

@@ -13,6 +13,9 @@ package struct CeremonyStep: Sendable, Equatable, CustomStringConvertible {
     package var action: Action
     /// The sentence said to the actor, starting in lower case.
     package var text: String
+    /// What the confirmation prompt asks, set by the engine when the step runs ("Alice, type
+    /// 'yes' once token 'root-a' (serial …) is inserted"); nil in plans as printed.
+    package var prompt: String? = nil
 
     /// The actor for steps no key holder performs.
     package static let officerName = "Officer"

@@ -33,6 +33,8 @@ package struct Plan: Sendable, Equatable {
     /// How long before an expiry the next ceremony must be held, for `keyceremony expiry` on
     /// this ceremony's bundle (`expiry_margin:`, optional; the command's default otherwise).
     package var expiryMargin: ExpiryCalendar.Margin?
+    /// Where `module:` was written, for findings about the module (1:1 when the plan names none).
+    package var moduleLocation = SourceLocation(line: 1, column: 1)
     /// Findings that do not stop the plan, such as naming no witnesses.
     package var warnings: [PlanDiagnostic] = []
 

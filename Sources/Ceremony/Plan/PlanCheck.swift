@@ -15,6 +15,11 @@ package struct PlanCheckReport: Sendable, Equatable {
     package var thresholds: [String]
     /// Errors first, then warnings.
     package var diagnostics: [PlanDiagnostic]
+    /// The digest to read aloud (plan, profile and online key files); nil when the plan fails
+    /// its checks, so that nobody publishes the digest of a plan that cannot run.
+    package var ceremonyDigest: CeremonyDigest?
+    /// Online role → the key ID its key file gets in the plan's dialect.
+    package var onlineKeyIDs: [String: String] = [:]
 
     /// True when nothing stops the ceremony.
     package var passed: Bool { !diagnostics.contains { $0.severity == .error } }
@@ -38,7 +43,7 @@ package enum PlanCheck {
     package static func run(plan planSource: SourceFile, profile profileSource: SourceFile?, now: Date = Date()) -> PlanCheckReport {
         var report = PlanCheckReport(planFile: planSource.displayName, planDigest: planSource.digest,
                                      profileFile: profileSource?.displayName, profileDigest: profileSource?.digest,
-                                     resolved: nil, steps: [], thresholds: [], diagnostics: [])
+                                     resolved: nil, steps: [], thresholds: [], diagnostics: [], ceremonyDigest: nil)
         var diagnostics: [PlanDiagnostic] = []
         var plan: Plan?
         var profile: SiteProfile?
@@ -65,16 +70,29 @@ package enum PlanCheck {
                 diagnostics += error.diagnostics
             }
             if let expiry = plan.expiryDiagnostic(at: now) { diagnostics.append(expiry) }
-            diagnostics += onlineKeyFindings(plan)
+            let fileFindings = onlineKeyFindings(plan)
+            diagnostics += fileFindings
+            if fileFindings.isEmpty {
+                for (role, url) in plan.onlineKeys.all {
+                    do {
+                        let key = try OnlineKeys.load(OnlineKeyFiles(files: [role: url]), dialect: plan.dialect)
+                        if let keyID = key[role]?.keyID { report.onlineKeyIDs[role] = keyID }
+                    } catch {
+                        diagnostics.append(at(plan.source, plan.onlineKeys.locations[role] ?? SourceLocation(line: 1, column: 1), .error,
+                                              "online_keys \(role) file \(url.path) is not a usable \(plan.dialect.rawValue) public key"))
+                    }
+                }
+            }
             diagnostics += currentRootFindings(plan)
             if plan.root.threshold == 1 && plan.root.keys.count > 1 {
-                diagnostics.append(at(plan.source, SourceLocation(line: 1, column: 1), .warning,
+                diagnostics.append(at(plan.source, plan.root.thresholdLocation, .warning,
                                       "root threshold is 1: any single holder can sign a new root alone"))
             }
         }
         report.diagnostics = diagnostics.filter { $0.severity == .error } + diagnostics.filter { $0.severity == .warning }
         if report.passed, let resolved = report.resolved {
             report.steps = resolved.steps
+            report.ceremonyDigest = try? CeremonyDigest(plan: resolved.plan, profile: profileSource)
         }
         return report
     }
@@ -113,14 +131,16 @@ package enum PlanCheck {
     /// Findings about this machine: a module that is not installed here is
     /// only a warning, since plans are often checked away from the ceremony room.
     static func environmentFindings(_ resolved: ResolvedPlan) -> [PlanDiagnostic] {
-        let source = resolved.profile.flatMap { $0.module == nil ? nil : $0.source } ?? resolved.plan.source
+        let profileSource = resolved.profile.flatMap { $0.module == nil ? nil : $0.source }
+        let source = profileSource ?? resolved.plan.source
+        let line = profileSource == nil ? resolved.plan.moduleLocation : SourceLocation(line: 1, column: 1)
         guard let module = resolved.module else { return [] }
         guard let path = module.resolvedPath() else {
-            return [at(source, SourceLocation(line: 1, column: 1), .warning,
+            return [at(source, line, .warning,
                        "module '\(module)' is not installed on this machine")]
         }
         if !FileManager.default.fileExists(atPath: path) {
-            return [at(source, SourceLocation(line: 1, column: 1), .warning,
+            return [at(source, line, .warning,
                        "module \(path) does not exist on this machine")]
         }
         return []

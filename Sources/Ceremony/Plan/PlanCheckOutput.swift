@@ -13,10 +13,22 @@ extension PlanCheckReport {
             out += "  expires: \(plan.expires)\n"
             out += "  module: \(resolved.module)\n"
         }
-        out += "\nPlan digest (SHA-256):\n  \(planDigest.hex)\n"
-        out += "Read aloud:\n" + planDigest.wordLines.map { "  \($0)\n" }.joined()
+        out += "\nPlan digest (SHA-256 of the plan file):\n  \(planDigest.hex)\n"
         if let profileFile, let profileDigest {
             out += "\nSite profile: \(profileFile)\n  SHA-256: \(profileDigest.hex)\n"
+        }
+        if !onlineKeyIDs.isEmpty {
+            out += "\nOnline keys:\n"
+            for role in OnlineKeyFiles.roles {
+                guard let keyID = onlineKeyIDs[role] else { continue }
+                out += "  \(role): key ID \(keyID)" + (ceremonyDigest?.onlineKeyFiles[role].map { " (file SHA-256 \($0))" } ?? "") + "\n"
+            }
+        }
+        if let ceremonyDigest {
+            out += "\nCeremony digest (SHA-256 of the plan, the site profile and every online key file):\n  \(ceremonyDigest.digest.hex)\n"
+            out += "Read aloud:\n" + ceremonyDigest.digest.wordLines.map { "  \($0)\n" }.joined()
+        } else {
+            out += "\nCeremony digest: none. The plan does not pass its checks; do not publish or read out a digest for it.\n"
         }
         if !thresholds.isEmpty {
             out += "\nThresholds:\n" + thresholds.map { "  \($0)\n" }.joined()
@@ -70,14 +82,24 @@ struct PlanCheckJSON: Codable, Equatable {
     var ok: Bool
     var plan: Digest
     var profile: Digest?
+    /// What is read aloud; null when the plan fails its checks.
+    var ceremonyDigest: Digest?
+    var onlineKeys: [String: String]
     var thresholds: [String]
     var steps: [Step]
     var errors: [Finding]
     var warnings: [Finding]
 
+    enum CodingKeys: String, CodingKey {
+        case ok, plan, profile, thresholds, steps, errors, warnings
+        case ceremonyDigest = "ceremony_digest", onlineKeys = "online_keys"
+    }
+
     init(_ report: PlanCheckReport) {
         ok = report.passed
-        plan = Digest(file: report.planFile, sha256: report.planDigest.hex, words: report.planDigest.words)
+        plan = Digest(file: report.planFile, sha256: report.planDigest.hex, words: report.passed ? report.planDigest.words : nil)
+        ceremonyDigest = report.ceremonyDigest.map { Digest(file: report.planFile, sha256: $0.digest.hex, words: $0.digest.words) }
+        onlineKeys = report.onlineKeyIDs
         profile = report.profileFile.flatMap { file in
             report.profileDigest.map { Digest(file: file, sha256: $0.hex, words: nil) }
         }

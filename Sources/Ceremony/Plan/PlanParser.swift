@@ -55,7 +55,8 @@ enum PlanParser {
         let repositories = readRepositories(top, dialect: dialect, sink: sink)
         let expiresNode = top.required("expires", expected: "an RFC 3339 time such as 2031-01-01T00:00:00Z or a duration such as 365d, 52w, 5y or P1Y6M")
         let expires = expiresNode.flatMap { readExpiry($0, sink: sink) }
-        let module = top.optional("module").flatMap { FieldReaders.module($0, "module", sink: sink) }
+        let moduleNode = top.optional("module")
+        let module = moduleNode.flatMap { FieldReaders.module($0, "module", sink: sink) }
         let witnesses = top.optional("witnesses")
             .map { node in FieldReaders.people(node, "witnesses", sink: sink) } ?? []
         if let witnesses, witnesses.isEmpty {
@@ -79,6 +80,7 @@ enum PlanParser {
                         expiresLocation: SourceLocation(line: expiresNode.mark?.line ?? 1,
                                                         column: expiresNode.mark?.column ?? 1))
         plan.expiryMargin = expiryMargin
+        if let moduleNode { plan.moduleLocation = SourceLocation(line: moduleNode.mark?.line ?? 1, column: moduleNode.mark?.column ?? 1) }
         return plan
     }
 

@@ -39,7 +39,9 @@ enum RootPlanFields {
             sink.error(thresholdNode, "root threshold is \(threshold) but only \(keys.count) key\(keys.count == 1 ? " is" : "s are") listed; expected at most \(keys.count)")
             return nil
         }
-        return RootRole(threshold: threshold, keys: keys)
+        var role = RootRole(threshold: threshold, keys: keys)
+        role.thresholdLocation = location(thresholdNode)
+        return role
     }
 
     /// Reads a non-empty list of keys with unique names, holders and tokens.

@@ -6,6 +6,8 @@ package struct RootRole: Sendable, Equatable {
     package var threshold: Int
     /// The keys in plan order; steps follow this order.
     package var keys: [RootKey]
+    /// Where `threshold:` was written, for findings about it.
+    package var thresholdLocation = SourceLocation(line: 1, column: 1)
 
     package init(threshold: Int, keys: [RootKey]) {
         self.threshold = threshold

@@ -41,7 +41,7 @@ final class RootGenerationProcedure: CeremonyProcedure {
     }
 
     private let repositories: [String]
-    private let onlineKeys: [String: MetadataKey]
+    let onlineKeys: [String: MetadataKey]
     private let keyWork = RootKeyWork()
     private var drafts: RootDrafts?
 
@@ -51,6 +51,8 @@ final class RootGenerationProcedure: CeremonyProcedure {
     }
 
     var summary: [String] { [] }
+
+    func thresholdsMet(context: CeremonyContext) -> Bool { drafts?.thresholdsMet ?? false }
 
     func rootFiles(in directory: URL) -> [String: URL] { Self.rootFilesIn(directory, repositories: repositories) }
 
@@ -92,7 +94,8 @@ final class RootGenerationProcedure: CeremonyProcedure {
             for role in OnlineKeyFiles.roles {
                 root.roles[role] = RoleKeys(keyIDs: [root.addKey(try context.required(onlineKeys[role], "the \(role) key"))], threshold: 1)
             }
-            try drafts.add(root, repository: repository, current: nil, keyIDs: ids, transcript: context.transcript, say: context.console.say)
+            try drafts.add(root, repository: repository, current: nil, keyIDs: ids, transcript: context.transcript, say: context.console.say,
+                           describeKey: context.describeKey)
         }
         self.drafts = drafts
     }

@@ -74,7 +74,7 @@ final class RootUpdateProcedure: CeremonyProcedure {
     private let repositories: [String]
     private let current: [String: CurrentRoot]
     private let existing: [String: ExistingKey]
-    private let onlineKeys: [String: MetadataKey]
+    let onlineKeys: [String: MetadataKey]
     private let keyWork = RootKeyWork()
     private var drafts: RootDrafts?
 
@@ -96,6 +96,8 @@ final class RootUpdateProcedure: CeremonyProcedure {
         existing = try Self.matchKeys(plan: plan, body: body, current: current)
         try Self.checkFeasible(resolved: resolved, body: body, current: current, existing: existing)
     }
+
+    func thresholdsMet(context: CeremonyContext) -> Bool { drafts?.thresholdsMet ?? false }
 
     func rootFiles(in directory: URL) -> [String: URL] { Self.rootFilesIn(directory, repositories: repositories) }
 
@@ -275,7 +277,8 @@ final class RootUpdateProcedure: CeremonyProcedure {
             let inUse = Set(root.roles.values.flatMap(\.keyIDs))
             root.keys = root.keys.filter { inUse.contains($0.key) }
             try drafts.add(root, repository: repository, current: currentRoot, keyIDs: ids, transcript: context.transcript,
-                           say: context.console.say)
+                           say: context.console.say,
+                           describeKey: context.describeKey)
         }
         self.drafts = drafts
         sayTally(drafts, context: context)

@@ -28,6 +28,21 @@ struct CurrentRoot {
         return folders
     }
 
+    /// The `N.root.json` files of `repository` under `previous`, oldest first, from the first of
+    /// ``folders(previous:repository:only:)`` that holds any; empty when none does.
+    static func files(previous: URL, repository: String, only: Bool) -> [(version: Int, url: URL)] {
+        for folder in folders(previous: previous, repository: repository, only: only) {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
+            let found = names.compactMap { name -> (version: Int, url: URL)? in
+                guard name.hasSuffix(".root.json"), let version = Int(name.dropLast(".root.json".count)),
+                      version >= 1, String(version) + ".root.json" == name else { return nil }
+                return (version, folder.appendingPathComponent(name))
+            }.sorted { $0.version < $1.version }
+            if !found.isEmpty { return found }
+        }
+        return []
+    }
+
     /// Finds, reads and verifies the chain for `repository`.
     ///
     /// Expiry of the current root is only reported through `say`: re-signing an expired root is
@@ -40,17 +55,7 @@ struct CurrentRoot {
         func refuse(_ reason: String) -> CeremonyFailure {
             CeremonyFailure(step: nil, reason: "the current root of '\(repository)': \(reason)", isInputError: true)
         }
-        let fm = FileManager.default
-        var found: [(version: Int, url: URL)] = []
-        for folder in folders(previous: previous, repository: repository, only: only) {
-            guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { continue }
-            found = names.compactMap { name in
-                guard name.hasSuffix(".root.json"), let version = Int(name.dropLast(".root.json".count)),
-                      version >= 1, String(version) + ".root.json" == name else { return nil }
-                return (version, folder.appendingPathComponent(name))
-            }.sorted { $0.version < $1.version }
-            if !found.isEmpty { break }
-        }
+        let found = files(previous: previous, repository: repository, only: only)
         guard !found.isEmpty else {
             throw refuse("no N.root.json files under \(previous.path) (looked in its public/metadata/\(repository) folder, metadata/\(repository), \(repository)\(only ? " and the folder itself" : ""))")
         }

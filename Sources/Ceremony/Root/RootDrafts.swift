@@ -29,9 +29,11 @@ final class RootDrafts {
         self.dialect = dialect
     }
 
-    /// Adds the root to sign for `repository` and records the digest of its signed bytes.
+    /// Adds the root to sign for `repository`, records the digest of its signed bytes, and shows
+    /// what will be signed: version, expiry as written, each root key ID with `describeKey` of
+    /// its key name (holder and token), the threshold, and the online roles' key IDs.
     func add(_ root: RootMetadata, repository: String, current: CurrentRoot?, keyIDs: [String: [String]],
-             transcript: TranscriptWriter, say: (String) -> Void) throws {
+             transcript: TranscriptWriter, say: (String) -> Void, describeKey: (String) -> String = { "key '\($0)'" }) throws {
         let file = root.signedMetadata()
         let canonical = try file.canonicalSignedBytes()
         order.append(repository)
@@ -40,6 +42,18 @@ final class RootDrafts {
         try transcript.append(.metadataDigest(.init(repository: repository, role: "root", version: Int(root.version),
                                                     sha256: digest, length: canonical.count)))
         say("  \(repository): root.json version \(root.version), signed bytes SHA-256 \(digest)")
+        say("    version \(root.version); expires \(root.expires.text) (exactly as the file carries it)")
+        if let role = root.roles["root"] {
+            say("    root threshold: \(role.threshold) of \(role.keyIDs.count)")
+            for keyID in role.keyIDs {
+                let name = keyIDs.first { $0.value.contains(keyID) }?.key
+                say("    root key \(keyID): " + (name.map { describeKey($0) } ?? "not held in this ceremony"))
+            }
+        }
+        for role in ["targets", "snapshot", "timestamp"] {
+            guard let keys = root.roles[role] else { continue }
+            say("    \(role): threshold \(keys.threshold), key ID\(keys.keyIDs.count == 1 ? "" : "s") \(keys.keyIDs.joined(separator: ", "))")
+        }
     }
 
     /// Signs every repository's root with `signer`, under every key ID `name` has there.
@@ -65,6 +79,15 @@ final class RootDrafts {
         let new = draft.root.roles["root"].map { ThresholdTally(role: $0, signedKeyIDs: draft.signedKeyIDs) }
         let current = draft.current?.root.roles["root"].map { ThresholdTally(role: $0, signedKeyIDs: draft.signedKeyIDs) }
         return (new, current)
+    }
+
+    /// Whether every repository's new root (and, for a rotation, its current root) already has a
+    /// threshold of signatures from distinct keys.
+    var thresholdsMet: Bool {
+        !order.isEmpty && order.allSatisfy { repository in
+            let tally = tally(repository)
+            return (tally.new?.verified ?? false) && (tally.current?.verified ?? true)
+        }
     }
 
     /// Verifies every repository's root as `keyceremony verify` would: the whole chain from the

@@ -25,6 +25,7 @@ final class RootKeyWork {
             : try generate()
         keys[name] = key
         let material = try PublicKeyMaterial(spki: key.subjectPublicKeyInfo)
+        context.desk.recordCreated(name, key: key, spkiPEM: material.pem)
         // Where root keys are certificates, the key IDs are those of the certificates, issued next.
         let keyIDs = context.dialect.rootKeysAreCertificates ? [] : [MetadataKey.make(material, dialect: context.dialect).keyID]
         try context.transcript.append(.keyGenerated(.init(
@@ -100,6 +101,7 @@ final class RootKeyWork {
                         transcript: context.transcript)
         context.console.say("  signed by '\(name)'; every signature verified in software")
         context.desk.close(name)
+        context.console.say("  \(planned.key.holder), you are done with token \(session.token.identity): you may remove it now")
     }
 
     /// Writes the public key of every root key (and its certificates) and of every online key.

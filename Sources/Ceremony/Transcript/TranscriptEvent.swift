@@ -17,6 +17,9 @@ package enum TranscriptEvent: Sendable, Equatable {
     case signature(SignatureMade)
     case error(ErrorReport)
     case seal(Seal)
+    case preflight(Preflight)
+    case objectsLeft(ObjectsLeft)
+    case holderSkipped(HolderSkipped)
 
     /// The `event` string written in the record.
     package var type: String {
@@ -34,13 +37,16 @@ package enum TranscriptEvent: Sendable, Equatable {
         case .signature: return "signature"
         case .error: return "error"
         case .seal: return "seal"
+        case .preflight: return "preflight"
+        case .objectsLeft: return "objects-left"
+        case .holderSkipped: return "holder-skipped"
         }
     }
 
     /// Every `event` string, for readers that list them.
     package static let allTypes = ["ceremony-start", "step-start", "step-end", "confirmation", "token",
                                   "key-generated", "key-found", "current-root", "certificate", "metadata-digest", "signature",
-                                  "error", "seal"]
+                                  "error", "seal", "preflight", "objects-left", "holder-skipped"]
 
     func encodePayload(to encoder: Encoder) throws {
         switch self {
@@ -57,6 +63,9 @@ package enum TranscriptEvent: Sendable, Equatable {
         case .signature(let payload): try payload.encode(to: encoder)
         case .error(let payload): try payload.encode(to: encoder)
         case .seal(let payload): try payload.encode(to: encoder)
+        case .preflight(let payload): try payload.encode(to: encoder)
+        case .objectsLeft(let payload): try payload.encode(to: encoder)
+        case .holderSkipped(let payload): try payload.encode(to: encoder)
         }
     }
 
@@ -75,6 +84,9 @@ package enum TranscriptEvent: Sendable, Equatable {
         case "signature": return .signature(try SignatureMade(from: decoder))
         case "error": return .error(try ErrorReport(from: decoder))
         case "seal": return .seal(try Seal(from: decoder))
+        case "preflight": return .preflight(try Preflight(from: decoder))
+        case "objects-left": return .objectsLeft(try ObjectsLeft(from: decoder))
+        case "holder-skipped": return .holderSkipped(try HolderSkipped(from: decoder))
         default: return nil
         }
     }

@@ -57,6 +57,8 @@ extension TranscriptEvent {
         package enum Outcome: String, Sendable, Equatable, Codable {
             case completed
             case failed
+            /// A signing holder was skipped once every threshold was met (see `holder-skipped`).
+            case skipped
         }
 
         package var step: Int

@@ -53,6 +53,26 @@ public final class PKCS11Module: @unchecked Sendable {
         return module
     }
 
+    /// Finalises and initialises the module again, so that it looks for tokens afresh.
+    ///
+    /// Some modules (SoftHSM2 among them) never notice a token that comes back after it was
+    /// removed while they were loaded. This invalidates every session on the module: call it only
+    /// when none is open (a ceremony calls it only between token visits, after asking a holder to
+    /// insert a token).
+    ///
+    /// - Throws: ``PKCS11Error/call(function:code:token:)`` when `C_Initialize` fails.
+    public func reinitialize() throws(PKCS11Error) {
+        initializationLock.lock()
+        defer { initializationLock.unlock() }
+        _ = functions.pointee.C_Finalize!(nil)
+        var args = CK_C_INITIALIZE_ARGS()
+        args.flags = CK_FLAGS(CKF_OS_LOCKING_OK)
+        let rv = withUnsafeMutablePointer(to: &args) { functions.pointee.C_Initialize!(UnsafeMutableRawPointer($0)) }
+        if rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED {
+            throw .call(function: "C_Initialize", code: ReturnCode(rv), token: nil)
+        }
+    }
+
     /// Library information: who made the module and which version it is.
     public func info() throws(PKCS11Error) -> ModuleInfo {
         var info = CK_INFO()
@@ -95,6 +115,13 @@ public final class PKCS11Module: @unchecked Sendable {
         var info = CK_TOKEN_INFO()
         guard functions.pointee.C_GetTokenInfo!(slot, &info) == CKR_OK else { return nil }
         return TokenInfo(slot: slot, info: info)
+    }
+
+    /// The token's state as it is now (PIN counters, presence), or nil when its slot no longer
+    /// answers (the token was pulled out).
+    public func currentInfo(of token: TokenInfo) -> TokenInfo? {
+        guard let fresh = refreshedInfo(slot: token.slot), fresh.identity == token.identity else { return nil }
+        return fresh
     }
 
     /// Selects exactly one token. No match, or more than one, is an error listing the tokens present.

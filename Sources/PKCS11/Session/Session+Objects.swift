@@ -60,3 +60,26 @@ extension Session {
         try check("C_DestroyObject", rv)
     }
 }
+
+extension Session {
+    /// Whether any object this session can see carries `label` (`CKA_LABEL`, compared as bytes).
+    ///
+    /// Before login only public objects are visible; a generated key pair always has a public
+    /// half with the same label, so a leftover pair is seen either way.
+    public func hasObject(label: String) throws(PKCS11Error) -> Bool {
+        try objectExists(label: label)
+    }
+
+    /// Whether any object this session can see carries `id` as its `CKA_ID`.
+    public func hasObject(id: [UInt8]) throws(PKCS11Error) -> Bool {
+        try objectExists(id: id)
+    }
+
+    /// Destroys both halves of `key` (found through this session). A half already gone is not an error.
+    ///
+    /// - Throws: ``PKCS11Error`` when the token refuses to destroy an object.
+    public func destroy(_ key: TokenKey) throws(PKCS11Error) {
+        try destroy(key.privateHandle)
+        if let publicHandle = key.publicHandle { try destroy(publicHandle) }
+    }
+}

@@ -24,7 +24,7 @@ public enum ByteEncoding {
     }
 
     /// Decodes hex (either case); `nil` for odd length or a non-hex character.
-    static func decodeHex(_ text: String) -> [UInt8]? {
+    public static func decodeHex(_ text: String) -> [UInt8]? {
         let utf8 = Array(text.utf8)
         guard utf8.count % 2 == 0 else { return nil }
         func nibble(_ c: UInt8) -> UInt8? {

@@ -13,9 +13,28 @@ struct RunCommand: ParsableCommand {
         step, keys are generated on the tokens and their attributes read back, and every \
         signature and the whole result are verified in software before anything is final.
 
+        Before the first key is made, a preflight checks every planned token (present, the one \
+        planned, PIN not locked, no object with a label this ceremony makes), the online keys \
+        (their key IDs are shown), the output directory, and refuses SoftHSM2 in a production \
+        run unless --allow-software-token "reason" is given. Every problem is listed at once.
+
+        Mistakes are recovered in place: a wrong or empty PIN is asked again (the token's own \
+        retry counter is the limit; a final try needs an explicit yes), an absent or wrong token \
+        is asked for again, and a "no" at a step asks whether to stop before stopping. Once every \
+        threshold is met, the officer may skip a signing holder who cannot sign.
+
         The output directory is assembled beside DIR and renamed into place only when complete; \
         an existing non-empty DIR is refused. Any failure, or Ctrl-C, leaves only \
-        DIR.failed-<time>/transcript.jsonl, recording what happened and which keys were made.
+        DIR.failed-<time>/transcript.jsonl, recording what happened and listing every key object \
+        the ceremony left on a token. To start again: 'keyceremony cleanup DIR.failed-<time>' \
+        deletes exactly those objects (each read back and checked against the transcript first), \
+        then run the same plan again. A failed ceremony is never resumed: a rerun makes new keys \
+        only after cleanup, never a silent second key. A killed run (kill -9) leaves \
+        DIR.partial-<random>; the next run names it and refuses to start until it is cleaned up \
+        and moved away.
+
+        Exit codes: 0 ok, 1 ceremony failure, 2 usage or input error (including preflight \
+        problems with the plan's inputs), 130 interrupted.
 
         Rehearsals (--rehearsal) may use --yes (no confirmations) and --pins FILE (the 0600 file \
         written by 'keyceremony rehearsal tokens', SoftHSM2 tokens only). Rehearsal outputs are \
@@ -45,9 +64,16 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Rehearsal only: the PIN file written by 'keyceremony rehearsal tokens'.")
     var pins: String?
 
+    @Option(name: .customLong("allow-software-token"),
+            help: ArgumentHelp("Allow a production run on SoftHSM2 software tokens, giving the reason (recorded in the transcript).", valueName: "reason"))
+    var allowSoftwareToken: String?
+
     func validate() throws {
         if (yes || pins != nil) && !rehearsal {
             throw ValidationError("--yes and --pins are only for rehearsals; add --rehearsal, or run with officers at the terminal")
+        }
+        if let reason = allowSoftwareToken, reason.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--allow-software-token needs a reason, which the transcript records")
         }
         if rehearsal && pins == nil {
             throw ValidationError("a rehearsal needs --pins FILE (made by 'keyceremony rehearsal tokens')")
@@ -63,8 +89,9 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure.exit(error, usage: true)
         }
         do {
-            let result = try CeremonyRunner.run(resolved, options: CeremonyOptions(output: URL(fileURLWithPath: out), rehearsal: rehearsal), console: console)
+            let result = try CeremonyRunner.run(resolved, options: CeremonyOptions(output: URL(fileURLWithPath: out), rehearsal: rehearsal, allowSoftwareToken: allowSoftwareToken), console: console)
             print("\nCeremony complete. Public bundle: \(result.directory.path)/public")
+            fflush(nil)
             for (repository, file) in result.rootFiles.sorted(by: { $0.key < $1.key }) { print("  \(repository): \(file.path)") }
         } catch let failure as CeremonyFailure {
             throw CommandFailure.exit(failure, usage: failure.isInputError)
