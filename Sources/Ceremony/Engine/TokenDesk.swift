@@ -23,7 +23,7 @@ final class TokenDesk {
                 throw CeremonyFailure(step: nil, reason: "PKCS#11 module \(reference) is not installed on this machine", isInputError: true)
             }
             do {
-                module = try PKCS11Module.open(path)
+                module = try PKCS11Module.open(path, libraryParameters: resolved.moduleParameters)
             } catch {
                 throw CeremonyFailure(step: nil, reason: "\(error)", isInputError: true)
             }

@@ -28,7 +28,7 @@ enum PlanParser {
 
     /// Header keys every plan has; each ceremony kind adds its own (``CeremonyDefinition/bodyKeys``).
     static let headerKeys = ["version", "ceremony", "dialect", "description", "repositories", "expires",
-                             "module", "witnesses"]
+                             "module", "module_parameters", "witnesses"]
 
     private static func read(_ document: Node, source: SourceFile, sink: DiagnosticSink) -> Plan? {
         guard let top = StrictMapping(document, "the plan", sink: sink) else { return nil }
@@ -56,6 +56,11 @@ enum PlanParser {
         let expiresNode = top.required("expires", expected: "an RFC 3339 time such as 2031-01-01T00:00:00Z or a duration such as 365d, 52w, 5y or P1Y6M")
         let expires = expiresNode.flatMap { readExpiry($0, sink: sink) }
         let module = top.optional("module").flatMap { FieldReaders.module($0, "module", sink: sink) }
+        let parametersNode = top.optional("module_parameters")
+        let moduleParameters = parametersNode.flatMap { FieldReaders.moduleParameters($0, "module_parameters", sink: sink) }
+        if let parametersNode, top.optional("module") == nil {
+            sink.error(parametersNode, "module_parameters are given without 'module'; name the module they are for in the same file")
+        }
         let witnesses = top.optional("witnesses")
             .map { node in FieldReaders.people(node, "witnesses", sink: sink) } ?? []
         if let witnesses, witnesses.isEmpty {
@@ -67,10 +72,12 @@ enum PlanParser {
 
         guard let ceremony, let dialect, let description, let repositories, let expires,
               let expiresNode, let body, let witnesses else { return nil }
-        return Plan(ceremony: ceremony, dialect: dialect, description: description, repositories: repositories,
-                    expires: expires, module: module, witnesses: witnesses, body: body, source: source,
-                    expiresLocation: SourceLocation(line: expiresNode.mark?.line ?? 1,
-                                                    column: expiresNode.mark?.column ?? 1))
+        var plan = Plan(ceremony: ceremony, dialect: dialect, description: description, repositories: repositories,
+                        expires: expires, module: module, witnesses: witnesses, body: body, source: source,
+                        expiresLocation: SourceLocation(line: expiresNode.mark?.line ?? 1,
+                                                        column: expiresNode.mark?.column ?? 1))
+        plan.moduleParameters = moduleParameters
+        return plan
     }
 
     static func oneOf(_ values: [String]) -> String {
