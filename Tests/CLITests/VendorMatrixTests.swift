@@ -252,6 +252,12 @@ struct NSSVendorTests {
         let bare = try ProcessRunner.run(try TestPaths.keyceremony, ["tokens", "--module", "nss-softokn"])
         #expect(bare.status == 2, "\(bare.output)")
         #expect(bare.stderr.contains("module_parameters"), "\(bare.stderr)")
+        let listed = try ProcessRunner.run(try TestPaths.keyceremony, ["tokens", "--module", "nss-softokn", "--module-parameters", nss.libraryParameters, "--json"])
+        #expect(listed.status == 0, "\(listed.output)")
+        let json = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any]
+        let tokens = try #require(json?["tokens"] as? [[String: Any]])
+        #expect(tokens.compactMap { $0["label"] as? String } == ["root-a", "root-b", "root-c"])
+        #expect(tokens.allSatisfy { $0["serial"] as? String == "0000000000000000" && $0["manufacturer"] as? String == NSSSoftoken.manufacturer })
         let secret = "s3cr3t-\(UUID().uuidString.prefix(6))"
         let profile = try room.writeProfile("module: nss-softokn\nmodule_parameters: \"\(nss.libraryParameters) password='\(secret)'\"\n", name: "secret.yaml")
         let check = try ProcessRunner.run(try TestPaths.keyceremony, ["plan", "check", plan, "--profile", profile])
