@@ -276,3 +276,28 @@ struct NSSVendorTests {
         #expect(check.stderr.contains("key 'root-a' (Alice) asks for Ed25519, but token 'root-a' (serial 0000000000000000) cannot generate Ed25519 keys"), "\(check.stderr)")
     }
 }
+
+@Suite("Vendor matrix: SoftHSM2")
+struct SoftHSMVendorTests {
+    @Test("the same root-generation plan, run the same way on a pseudo-terminal, gives a verified bundle python-tuf accepts, with no exception")
+    func rootGeneration() throws {
+        let room = try VendorRoom("vendor-softhsm")
+        defer { room.scratch.remove() }
+        let config = try SoftHSMSandbox.writeConfig(in: URL(fileURLWithPath: room.scratch.path("softhsm")))
+        // Test-only: the throwaway tokens' PINs go to softhsm2-util on its command line.
+        for (_, label) in VendorRoom.holders {
+            let made = try ProcessRunner.run("softhsm2-util", ["--init-token", "--free", "--label", label, "--so-pin", "so-\(UUID().uuidString.prefix(8))",
+                                                               "--pin", room.pins[label]!], environment: ["SOFTHSM2_CONF": config])
+            #expect(made.status == 0, "\(made.output)")
+        }
+        let plan = try room.writePlan(module: "softhsm")
+        let check = try ProcessRunner.run(try TestPaths.keyceremony, ["plan", "check", plan], environment: ["SOFTHSM2_CONF": config])
+        #expect(check.status == 0, "\(check.output)")
+        let out = room.scratch.path("out")
+        let run = try room.runOnTerminal(plan: plan, out: out, env: ["env", "SOFTHSM2_CONF=\(config)"])
+        try room.expectVerifiedBundle(out, run: run)
+        let generated = try room.transcript(out).filter { $0["event"] as? String == "key-generated" }
+        #expect(generated.count == 3)
+        #expect(generated.allSatisfy { ($0["attributes"] as? [String: Any])?["local"] as? Bool == true && $0["policy_exceptions"] == nil })
+    }
+}
