@@ -142,7 +142,7 @@ struct PlanCheckTests {
     }
 
     @Test("profiles are strict too", arguments: [
-        ("modul: softhsm\n", "room.yaml:1:1: unknown key 'modul' in the site profile; expected one of 'module', 'holders'"),
+        ("modul: softhsm\n", "room.yaml:1:1: unknown key 'modul' in the site profile; expected one of 'module', 'module_parameters', 'holders', 'key_policy_exceptions'"),
         ("holders:\n  Alice: { label: a, uri: \"pkcs11:\" }\n", "room.yaml:2:10: token for 'Alice' must have exactly one of 'label', 'serial' or 'uri', found 'label' and 'uri'"),
         ("holders:\n  Alice: { label: a }\n  Bob: { label: a }\n", "room.yaml:3:8: token 'a' is already given to 'Alice'; each holder needs their own token"),
         ("module: softhsm\nso_pin: \"1234\"\n", "room.yaml:2:1: 'so_pin' looks like a secret; plans and profiles must never hold PINs, passwords or other secrets (PINs are typed at the holder's step)"),

@@ -25,7 +25,7 @@ struct PlanParserTests {
     func unknownKey() {
         let yaml = validTUFPlan + "colour: blue\n"
         #expect(errorLines(yaml) == [
-            "plan.yaml:25:1: unknown key 'colour' in the plan; expected one of 'version', 'ceremony', 'dialect', 'description', 'repositories', 'expires', 'module', 'witnesses', 'expiry_margin', 'root', 'online_keys', 'backup'",
+            "plan.yaml:25:1: unknown key 'colour' in the plan; expected one of 'version', 'ceremony', 'dialect', 'description', 'repositories', 'expires', 'module', 'module_parameters', 'witnesses', 'expiry_margin', 'root', 'online_keys', 'backup'",
         ])
     }
 
@@ -245,7 +245,7 @@ struct PlanParserTests {
     @Test("a relative module path is refused")
     func relativeModule() {
         let yaml = replacing("module: softhsm", with: "module: lib/softhsm2.so", in: validTUFPlan)
-        #expect(errorLines(yaml) == ["plan.yaml:8:9: module 'lib/softhsm2.so' must be an absolute path to a PKCS#11 module or one of 'softhsm', 'p11-kit-proxy', 'opensc'"])
+        #expect(errorLines(yaml) == ["plan.yaml:8:9: module 'lib/softhsm2.so' must be an absolute path to a PKCS#11 module or one of 'softhsm', 'p11-kit-proxy', 'opensc', 'tpm2', 'nss-softokn'"])
     }
 
     @Test("both dialects need all three online keys: root metadata lists a key for every top-level role")

@@ -63,6 +63,8 @@ package struct CeremonyDescription: Sendable, Equatable {
     package var profileDigest: PlanDigest?
     package var toolVersion: String
     package var rehearsal: Bool
+    /// The module's `LibraryParameters`, recorded in the transcript's first record.
+    package var moduleParameters: String?
 
     package init(ceremony: CeremonyKind, dialect: Dialect, repositories: [String], planDigest: PlanDigest,
                 profileDigest: PlanDigest?, toolVersion: String, rehearsal: Bool) {
@@ -80,12 +82,13 @@ package struct CeremonyDescription: Sendable, Equatable {
         self.init(ceremony: resolved.plan.ceremony, dialect: resolved.plan.dialect,
                   repositories: resolved.plan.repositories, planDigest: resolved.plan.source.digest,
                   profileDigest: resolved.profile?.source.digest, toolVersion: toolVersion, rehearsal: rehearsal)
+        moduleParameters = resolved.moduleParameters?.text
     }
 
     /// The transcript's first event.
     package var startEvent: TranscriptEvent {
         .ceremonyStart(.init(ceremony: ceremony, dialect: dialect, repositories: repositories,
                              planDigest: planDigest.hex, profileDigest: profileDigest?.hex,
-                             toolVersion: toolVersion, rehearsal: rehearsal))
+                             toolVersion: toolVersion, rehearsal: rehearsal, moduleParameters: moduleParameters))
     }
 }

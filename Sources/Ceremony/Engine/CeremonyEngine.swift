@@ -123,6 +123,8 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
             problems.append((text: "\(error)", input: true))
         }
         problems += context.desk.preflight(labels: labels).map { (text: $0, input: false) }
+        // A token that cannot make or sign with its planned algorithm is refused before any key exists.
+        problems += context.desk.capabilityProblems(resolved).map { (text: $0, input: false) }
         if !options.rehearsal && context.desk.isSoftwareModule && options.allowSoftwareToken == nil {
             problems.append((text: "the PKCS#11 module is SoftHSM2, a software token whose keys are files on this disk; SoftHSM2 is for rehearsals (--rehearsal). To run a production ceremony on it anyway, give --allow-software-token \"reason\" (the reason is recorded in the transcript)", input: false))
         }

@@ -31,7 +31,7 @@ final class TokenDesk {
                 throw CeremonyFailure(step: nil, reason: "PKCS#11 module \(reference) is not installed on this machine", isInputError: true)
             }
             do {
-                module = try PKCS11Module.open(path)
+                module = try PKCS11Module.open(path, libraryParameters: resolved.moduleParameters)
             } catch {
                 throw CeremonyFailure(step: nil, reason: "\(error)", isInputError: true)
             }
@@ -109,6 +109,12 @@ final class TokenDesk {
             }
         }
         return problems
+    }
+
+    /// Planned keys whose tokens cannot generate or sign with their algorithm (``TokenCapabilityCheck``).
+    func capabilityProblems(_ resolved: ResolvedPlan) -> [String] {
+        guard let module else { return [] }
+        return TokenCapabilityCheck.problems(resolved, module: module).map(\.message)
     }
 
     // MARK: Visits

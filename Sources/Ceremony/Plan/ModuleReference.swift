@@ -14,6 +14,8 @@ package enum ModuleReference: Sendable, Hashable, CustomStringConvertible {
         case softhsm
         case p11KitProxy = "p11-kit-proxy"
         case opensc
+        case tpm2
+        case nssSoftokn = "nss-softokn"
 
         /// Where distributions install the module, most likely first (the token layer's list).
         package var candidatePaths: [String] { ModuleAlias.candidates[rawValue] ?? [] }

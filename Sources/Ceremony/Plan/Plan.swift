@@ -1,4 +1,5 @@
 import Foundation
+import PKCS11
 import TrustMetadata
 
 /// A reviewed ceremony plan: what will be made, by whom, on which tokens.
@@ -22,6 +23,8 @@ package struct Plan: Sendable, Equatable {
     package var expires: Expiry
     /// The module named by the plan; a site profile may supply or replace it.
     package var module: ModuleReference?
+    /// The `LibraryParameters` for the plan's module (`module_parameters`); never a secret.
+    package var moduleParameters: LibraryParameters?
     /// People who watch and confirm; may be empty.
     package var witnesses: [String]
     /// What this kind of ceremony does, as its own reader read it.

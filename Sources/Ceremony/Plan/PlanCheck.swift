@@ -31,16 +31,23 @@ package struct PlanCheckReport: Sendable, Equatable {
 package enum PlanCheck {
     /// Reads and checks a plan and optional profile as of `now`.
     ///
+    /// With `askTokens`, the plan's module is opened when it is installed here and every planned
+    /// token present is asked whether it can make and sign with its key's algorithm
+    /// (``TokenCapabilityCheck``). A module is initialised once per process, so callers that
+    /// load modules themselves (tests) leave it off unless they mean it.
+    ///
     /// - Throws: ``InputFileError`` only when a file cannot be read at all;
     ///   every problem inside the files is in the report.
-    package static func run(planAt planURL: URL, profileAt profileURL: URL?, now: Date = Date()) throws(InputFileError) -> PlanCheckReport {
+    package static func run(planAt planURL: URL, profileAt profileURL: URL?, now: Date = Date(),
+                            askTokens: Bool = false) throws(InputFileError) -> PlanCheckReport {
         let plan = try SourceFile.read(planURL)
         let profile = try profileURL.map { url throws(InputFileError) in try SourceFile.read(url) }
-        return run(plan: plan, profile: profile, now: now)
+        return run(plan: plan, profile: profile, now: now, askTokens: askTokens)
     }
 
     /// Checks plan and profile bytes already read, as of `now`.
-    package static func run(plan planSource: SourceFile, profile profileSource: SourceFile?, now: Date = Date()) -> PlanCheckReport {
+    package static func run(plan planSource: SourceFile, profile profileSource: SourceFile?, now: Date = Date(),
+                            askTokens: Bool = false) -> PlanCheckReport {
         var report = PlanCheckReport(planFile: planSource.displayName, planDigest: planSource.digest,
                                      profileFile: profileSource?.displayName, profileDigest: profileSource?.digest,
                                      resolved: nil, steps: [], thresholds: [], diagnostics: [], ceremonyDigest: nil)
@@ -66,6 +73,7 @@ package enum PlanCheck {
                 report.resolved = resolved
                 report.thresholds = [resolved.thresholdSummary]
                 diagnostics += environmentFindings(resolved)
+                if askTokens { diagnostics += TokenCapabilityCheck.findings(resolved) }
             } catch {
                 diagnostics += error.diagnostics
             }

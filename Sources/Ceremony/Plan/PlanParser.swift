@@ -28,7 +28,7 @@ enum PlanParser {
 
     /// Header keys every plan has; each ceremony kind adds its own (``CeremonyDefinition/bodyKeys``).
     static let headerKeys = ["version", "ceremony", "dialect", "description", "repositories", "expires",
-                             "module", "witnesses", "expiry_margin"]
+                             "module", "module_parameters", "witnesses", "expiry_margin"]
 
     private static func read(_ document: Node, source: SourceFile, sink: DiagnosticSink) -> Plan? {
         guard let top = StrictMapping(document, "the plan", sink: sink) else { return nil }
@@ -57,6 +57,11 @@ enum PlanParser {
         let expires = expiresNode.flatMap { readExpiry($0, sink: sink) }
         let moduleNode = top.optional("module")
         let module = moduleNode.flatMap { FieldReaders.module($0, "module", sink: sink) }
+        let parametersNode = top.optional("module_parameters")
+        let moduleParameters = parametersNode.flatMap { FieldReaders.moduleParameters($0, "module_parameters", sink: sink) }
+        if let parametersNode, moduleNode == nil {
+            sink.error(parametersNode, "module_parameters are given without 'module'; name the module they are for in the same file")
+        }
         let witnesses = top.optional("witnesses")
             .map { node in FieldReaders.people(node, "witnesses", sink: sink) } ?? []
         if let witnesses, witnesses.isEmpty {
@@ -81,6 +86,7 @@ enum PlanParser {
                                                         column: expiresNode.mark?.column ?? 1))
         plan.expiryMargin = expiryMargin
         if let moduleNode { plan.moduleLocation = SourceLocation(line: moduleNode.mark?.line ?? 1, column: moduleNode.mark?.column ?? 1) }
+        plan.moduleParameters = moduleParameters
         return plan
     }
 

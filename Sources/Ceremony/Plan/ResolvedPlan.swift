@@ -9,6 +9,10 @@ package struct ResolvedPlan: Sendable, Equatable {
     /// The module to load: the profile's if it names one, else the plan's; nil only when no
     /// key uses a token.
     package var module: ModuleReference?
+    /// The module's `LibraryParameters`, from the same file that named the module.
+    package var moduleParameters: LibraryParameters?
+    /// Read-back exceptions the site profile names (none without a profile).
+    package var keyPolicyExceptions: [SiteKeyPolicyException] = []
     /// The keys whose tokens come to the ceremony, in plan order, each with its token.
     package var keys: [ResolvedKey]
 
@@ -74,7 +78,10 @@ package struct ResolvedPlan: Sendable, Equatable {
             keys.append(ResolvedKey(key: key, token: token, tokenFromProfile: fromProfile != nil))
         }
         guard diagnostics.isEmpty else { throw PlanError(diagnostics: diagnostics) }
-        return ResolvedPlan(plan: plan, profile: profile, module: module, keys: keys)
+        var resolved = ResolvedPlan(plan: plan, profile: profile, module: module, keys: keys)
+        resolved.moduleParameters = profile?.module != nil ? profile?.moduleParameters : plan.moduleParameters
+        resolved.keyPolicyExceptions = profile?.keyPolicyExceptions ?? []
+        return resolved
     }
 
     /// The root threshold in words: "root: 2 of Alice, Bob, Carol".

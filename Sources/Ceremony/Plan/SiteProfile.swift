@@ -15,8 +15,16 @@ import PKCS11
 ///   Alice: { serial: "5c1e0a7d3b9f2e41" }
 ///   Bob: { label: root-b }
 /// ```
+///
+/// A profile may also give the module's initialisation string (`module_parameters`, NSS
+/// softokn's `LibraryParameters`) and name read-back exceptions for one maker's tokens
+/// (`key_policy_exceptions`, see ``SiteKeyPolicyException``).
 package struct SiteProfile: Sendable, Equatable {
     package var module: ModuleReference?
+    /// The `LibraryParameters` for `C_Initialize` of the profile's module; never a secret.
+    package var moduleParameters: LibraryParameters?
+    /// Read-back differences this site accepts, each for one maker's tokens, with its reason.
+    package var keyPolicyExceptions: [SiteKeyPolicyException] = []
     /// Token selectors by holder name; each overrides the plan's selector.
     package var holders: [String: TokenSelector]
     /// Where each holder's entry was written, for findings that involve the plan.
@@ -52,8 +60,14 @@ package struct SiteProfile: Sendable, Equatable {
         guard let top = StrictMapping(document, "the site profile", sink: sink) else {
             throw PlanError(diagnostics: sink.sorted())
         }
-        top.rejectUnknownKeys(allowed: ["module", "holders"])
+        top.rejectUnknownKeys(allowed: ["module", "module_parameters", "holders", "key_policy_exceptions"])
         let module = top.optional("module").flatMap { FieldReaders.module($0, "module", sink: sink) }
+        let parametersNode = top.optional("module_parameters")
+        let parameters = parametersNode.flatMap { FieldReaders.moduleParameters($0, "module_parameters", sink: sink) }
+        if let parametersNode, top.optional("module") == nil {
+            sink.error(parametersNode, "module_parameters are given without 'module'; name the module they are for in the same file")
+        }
+        let exceptions = top.optional("key_policy_exceptions").flatMap { FieldReaders.keyPolicyExceptions($0, sink: sink) } ?? []
         var holders: [String: TokenSelector] = [:]
         var locations: [String: SourceLocation] = [:]
         var seenTokens: [TokenSelector: String] = [:]
@@ -74,10 +88,13 @@ package struct SiteProfile: Sendable, Equatable {
                 sink.error(pair.key, "holder names must be plain text")
             }
         }
-        if module == nil && holders.isEmpty && !sink.hasErrors {
+        if module == nil && holders.isEmpty && exceptions.isEmpty && !sink.hasErrors {
             sink.error(document, "the site profile sets nothing; expected 'module', 'holders' or both")
         }
         try sink.throwIfErrors()
-        return SiteProfile(module: module, holders: holders, holderLocations: locations, source: source)
+        var profile = SiteProfile(module: module, holders: holders, holderLocations: locations, source: source)
+        profile.moduleParameters = parameters
+        profile.keyPolicyExceptions = exceptions
+        return profile
     }
 }

@@ -19,7 +19,9 @@ final class RootKeyWork {
         let planned = try context.required(context.resolved.key(name), "key '\(name)' in the plan")
         let algorithm = try context.required(planned.key.algorithm, "the algorithm of key '\(name)'")
         let session = try context.desk.session(name, step: context.currentStep)
-        let generate = { try session.generateKeyPair(algorithm, policy: KeyPolicy(label: name)) }
+        // Read-back exceptions apply only as the site profile names them, for this token's maker.
+        let exceptions = context.resolved.keyPolicyExceptions.policyExceptions(for: session.token.identity)
+        let generate = { try session.generateKeyPair(algorithm, policy: KeyPolicy(label: name, exceptions: exceptions)) }
         let key = algorithm.isSlowToGenerate
             ? try ProgressTicker.run("generating \(algorithm.spokenName) key on the token", say: context.console.say, generate)
             : try generate()
@@ -28,10 +30,23 @@ final class RootKeyWork {
         context.desk.recordCreated(name, key: key, spkiPEM: material.pem)
         // Where root keys are certificates, the key IDs are those of the certificates, issued next.
         let keyIDs = context.dialect.rootKeysAreCertificates ? [] : [MetadataKey.make(material, dialect: context.dialect).keyID]
+        let used = key.exceptionsApplied.map { exception in
+            let readBack: Bool?
+            switch exception.attribute {
+            case .local: readBack = key.attributes.local
+            }
+            return TranscriptEvent.PolicyExceptionUsed(attribute: exception.attribute.rawValue, required: true,
+                                                       readBack: readBack ?? false, reason: exception.reason)
+        }
         try context.transcript.append(.keyGenerated(.init(
             holder: planned.key.holder, key: name, algorithm: key.algorithm, label: key.label, ckaID: key.idHex,
-            attributes: key.attributes, spkiPEM: material.pem, keyIDs: keyIDs)))
-        context.console.say("  key '\(name)' generated: CKA_ID \(key.idHex); sensitive, never extractable, local — read back and checked")
+            attributes: key.attributes, spkiPEM: material.pem, keyIDs: keyIDs, policyExceptions: used.isEmpty ? nil : used)))
+        if used.isEmpty {
+            context.console.say("  key '\(name)' generated: CKA_ID \(key.idHex); sensitive, never extractable, local — read back and checked")
+        } else {
+            let named = used.map { "\($0.attribute)=\($0.readBack) accepted by the site profile: \($0.reason)" }.joined(separator: "; ")
+            context.console.say("  key '\(name)' generated: CKA_ID \(key.idHex); sensitive, never extractable — read back and checked; \(named)")
+        }
         // Where root keys are certificates, the token stays logged in: they are issued next, on the same visit.
         if !context.dialect.rootKeysAreCertificates { context.desk.close(name) }
     }

@@ -13,9 +13,12 @@ extension TranscriptEvent {
         package var toolVersion: String
         /// True for a rehearsal, whose outputs must never be used as a real root.
         package var rehearsal: Bool
+        /// The module's `LibraryParameters` (`module_parameters`), when the plan or profile gave
+        /// them; they are checked to hold no secret before they get here. Absent otherwise.
+        package var moduleParameters: String?
 
         package init(ceremony: CeremonyKind, dialect: Dialect, repositories: [String], planDigest: String,
-                    profileDigest: String?, toolVersion: String, rehearsal: Bool) {
+                    profileDigest: String?, toolVersion: String, rehearsal: Bool, moduleParameters: String? = nil) {
             self.ceremony = ceremony
             self.dialect = dialect
             self.repositories = repositories
@@ -23,11 +26,13 @@ extension TranscriptEvent {
             self.profileDigest = profileDigest
             self.toolVersion = toolVersion
             self.rehearsal = rehearsal
+            self.moduleParameters = moduleParameters
         }
 
         enum CodingKeys: String, CodingKey {
             case ceremony, dialect, repositories, rehearsal
             case planDigest = "plan_digest", profileDigest = "profile_digest", toolVersion = "tool_version"
+            case moduleParameters = "module_parameters"
         }
     }
 
@@ -118,9 +123,13 @@ extension TranscriptEvent {
         package var spkiPEM: String
         /// TUF/Notary key IDs for this key (for Notary, one per certificate).
         package var keyIDs: [String]
+        /// The site profile's read-back exceptions this key needed (such as NSS softokn's
+        /// `CKA_LOCAL`), each with the profile's reason; absent when the key met the policy exactly.
+        package var policyExceptions: [PolicyExceptionUsed]?
 
         package init(holder: String, key: String, algorithm: KeyAlgorithm, label: String, ckaID: String,
-                    attributes: KeyAttributes, spkiPEM: String, keyIDs: [String]) {
+                    attributes: KeyAttributes, spkiPEM: String, keyIDs: [String],
+                    policyExceptions: [PolicyExceptionUsed]? = nil) {
             self.holder = holder
             self.key = key
             self.algorithm = algorithm
@@ -129,11 +138,33 @@ extension TranscriptEvent {
             self.attributes = attributes
             self.spkiPEM = spkiPEM
             self.keyIDs = keyIDs
+            self.policyExceptions = policyExceptions
         }
 
         enum CodingKeys: String, CodingKey {
             case holder, key, algorithm, label, attributes
-            case ckaID = "cka_id", spkiPEM = "spki_pem", keyIDs = "key_ids"
+            case ckaID = "cka_id", spkiPEM = "spki_pem", keyIDs = "key_ids", policyExceptions = "policy_exceptions"
+        }
+    }
+
+    /// A read-back difference a site profile accepted for one key: the attribute, the value the
+    /// policy asks for, the value read back, and the profile's reason.
+    package struct PolicyExceptionUsed: Sendable, Equatable, Codable {
+        package var attribute: String
+        package var required: Bool
+        package var readBack: Bool
+        package var reason: String
+
+        package init(attribute: String, required: Bool, readBack: Bool, reason: String) {
+            self.attribute = attribute
+            self.required = required
+            self.readBack = readBack
+            self.reason = reason
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case attribute, required, reason
+            case readBack = "read_back"
         }
     }
 

@@ -35,7 +35,7 @@ public enum PKCS11Error: Error, Sendable, Equatable, CustomStringConvertible {
         case let .tokenNotFound(selector, present):
             return "no token matches \(selector); tokens present: \(Self.list(present))"
         case let .ambiguousToken(selector, matches):
-            return "more than one token matches \(selector): \(Self.list(matches)); select by serial instead"
+            return "more than one token matches \(selector): \(Self.list(matches)); \(Self.disambiguation(matches))"
         case let .tokenRemoved(token, during):
             return "token \(token) was removed or stopped answering during \(during)"
         case let .duplicateObject(what, token):
@@ -54,6 +54,45 @@ public enum PKCS11Error: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidArgument(reason):
             return reason
         }
+    }
+
+    /// Which selectors do tell `tokens` apart, in words. Many modules give every token the same
+    /// serial (tpm2-pkcs11 and NSS softokn report 0000000000000000), so a serial is suggested
+    /// only when the serials really differ.
+    static func disambiguation(_ tokens: [TokenIdentity]) -> String {
+        let labels = tokens.map { Array($0.label.utf8) }
+        let serials = tokens.map { Array($0.serial.utf8) }
+        let labelsDiffer = Set(labels).count == tokens.count
+        let serialsDiffer = Set(serials).count == tokens.count
+        var text = ""
+        if !serialsDiffer, let serial = tokens.first?.serial, Set(serials).count == 1 {
+            text = "these tokens all report serial \(serial), so a serial cannot tell them apart; "
+        } else if !serialsDiffer {
+            text = "some of these tokens share a serial, so a serial cannot tell them apart; "
+        }
+        if labelsDiffer, let example = tokens.first {
+            let uri = "pkcs11:token=" + Self.percentEncoded(example.label)
+            return text + "select each token by its label (such as label '\(example.label)') or by a pkcs11: URI with token= (such as '\(uri)')"
+        }
+        if serialsDiffer, let example = tokens.first {
+            return text + "their labels are not unique, so select each token by serial (such as serial '\(example.serial)')"
+        }
+        return text + "neither their labels nor their serials tell them apart; give each token its own label before the ceremony"
+    }
+
+    /// RFC 3986 unreserved characters kept, everything else percent-encoded, as RFC 7512 requires.
+    static func percentEncoded(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            let unreserved = (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
+                || [0x2D, 0x2E, 0x5F, 0x7E].contains(byte)
+            if unreserved {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return out
     }
 
     private static func list(_ tokens: [TokenIdentity]) -> String {

@@ -20,14 +20,23 @@ extension Session {
         let (publicHandle, privateHandle) = try generate(algorithm, policy: policy, id: id)
         do throws(PKCS11Error) {
             let attributes = try readAttributes(of: privateHandle)
+            var applied: [KeyPolicyException] = []
             for expectation in policy.expectations where attributes[expectation.attribute] != expectation.value {
+                // A named exception accepts exactly one other value (never "unreadable").
+                if let exception = policy.exceptions.first(where: { $0.attribute.flag == expectation.attribute }),
+                   attributes[expectation.attribute] == exception.acceptedValue {
+                    applied.append(exception)
+                    continue
+                }
                 throw .policyMismatch(
                     key: policy.label, attribute: expectation.name, expected: expectation.value,
                     actual: attributes[expectation.attribute], token: identity)
             }
             let spki = try PublicKeyExport.subjectPublicKeyInfo(session: self, publicKey: publicHandle, algorithm: algorithm, label: policy.label)
-            return TokenKey(label: policy.label, id: id, algorithm: algorithm, subjectPublicKeyInfo: spki,
-                            attributes: attributes, privateHandle: privateHandle, publicHandle: publicHandle)
+            var key = TokenKey(label: policy.label, id: id, algorithm: algorithm, subjectPublicKeyInfo: spki,
+                               attributes: attributes, privateHandle: privateHandle, publicHandle: publicHandle)
+            key.exceptionsApplied = applied
+            return key
         } catch {
             // A key that does not meet policy must not survive to be used by mistake.
             try? destroy(privateHandle)

@@ -11,6 +11,9 @@ public struct TokenKey: Sendable, Equatable {
     public let subjectPublicKeyInfo: [UInt8]
     /// The private key's attributes as read back from the token.
     public let attributes: KeyAttributes
+    /// Site-profile exceptions the read-back needed at generation (empty for found keys, and
+    /// whenever the token met the policy exactly).
+    public var exceptionsApplied: [KeyPolicyException] = []
     let privateHandle: CK_OBJECT_HANDLE
     let publicHandle: CK_OBJECT_HANDLE?
 

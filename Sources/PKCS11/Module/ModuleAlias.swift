@@ -19,6 +19,12 @@ public enum ModuleAlias {
         "opensc": ["/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so",
                    "/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so",
                    "/usr/lib64/opensc-pkcs11.so"],
+        "tpm2": ["/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so",
+                 "/usr/lib/aarch64-linux-gnu/pkcs11/libtpm2_pkcs11.so",
+                 "/usr/lib64/pkcs11/libtpm2_pkcs11.so"],
+        "nss-softokn": ["/usr/lib/x86_64-linux-gnu/libsoftokn3.so",
+                        "/usr/lib/aarch64-linux-gnu/libsoftokn3.so",
+                        "/usr/lib64/libsoftokn3.so"],
     ]
 
     /// The installed module for an alias (or its first candidate if none is installed), or the

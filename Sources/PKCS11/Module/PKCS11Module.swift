@@ -8,22 +8,28 @@ import Foundation
 public final class PKCS11Module: @unchecked Sendable {
     /// The resolved file system path the module was loaded from.
     public let path: String
+    /// The `LibraryParameters` the module was initialised with, if any.
+    public let libraryParameters: LibraryParameters?
     let functions: CK_FUNCTION_LIST_PTR
     let initializationLock = NSLock()
 
     private static let registryLock = NSLock()
     nonisolated(unsafe) private static var registry: [String: PKCS11Module] = [:]
 
-    private init(path: String, functions: CK_FUNCTION_LIST_PTR) {
+    private init(path: String, libraryParameters: LibraryParameters?, functions: CK_FUNCTION_LIST_PTR) {
         self.path = path
+        self.libraryParameters = libraryParameters
         self.functions = functions
     }
 
     /// Opens a module by path or by a short alias such as `softhsm` (see ``ModuleAlias``).
     ///
     /// Every call with the same module returns the same instance, so concurrent tasks share one
-    /// initialisation and the module is never initialised twice.
-    public static func open(_ pathOrAlias: String) throws(PKCS11Error) -> PKCS11Module {
+    /// initialisation and the module is never initialised twice. `libraryParameters` go to
+    /// `C_Initialize` in `CK_C_INITIALIZE_ARGS.pReserved` (NSS softokn needs them); a module
+    /// already loaded in this process with other parameters is refused, since it cannot be
+    /// initialised again.
+    public static func open(_ pathOrAlias: String, libraryParameters: LibraryParameters? = nil) throws(PKCS11Error) -> PKCS11Module {
         let path = ModuleAlias.resolve(pathOrAlias)
         guard FileManager.default.fileExists(atPath: path) else {
             throw .moduleUnavailable(path: path, reason: "no such file; is the token's PKCS#11 library installed?")
@@ -34,7 +40,12 @@ public final class PKCS11Module: @unchecked Sendable {
 
         registryLock.lock()
         defer { registryLock.unlock() }
-        if let module = registry[key] { return module }
+        if let module = registry[key] {
+            guard module.libraryParameters == libraryParameters else {
+                throw .moduleUnavailable(path: path, reason: "it is already loaded in this process with different module parameters, and a module can be initialised only once")
+            }
+            return module
+        }
 
         var list: CK_FUNCTION_LIST_PTR? = nil
         var message = [CChar](repeating: 0, count: 512)
@@ -44,11 +55,20 @@ public final class PKCS11Module: @unchecked Sendable {
         }
         var args = CK_C_INITIALIZE_ARGS()
         args.flags = CK_FLAGS(CKF_OS_LOCKING_OK)
+        // The module may keep the pointer for its lifetime; the copy is never freed, as the
+        // module is never finalised.
+        if let libraryParameters {
+            args.pReserved = UnsafeMutableRawPointer(strdup(libraryParameters.text))
+        }
         let rv = withUnsafeMutablePointer(to: &args) { functions.pointee.C_Initialize!(UnsafeMutableRawPointer($0)) }
+        if rv == CKR_ARGUMENTS_BAD && libraryParameters == nil {
+            throw .moduleUnavailable(path: path, reason: "it refused to start without module parameters (CKR_ARGUMENTS_BAD); "
+                + "modules such as NSS softokn need their LibraryParameters, given as 'module_parameters' in the plan or site profile")
+        }
         if rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED {
             throw .call(function: "C_Initialize", code: ReturnCode(rv), token: nil)
         }
-        let module = PKCS11Module(path: path, functions: functions)
+        let module = PKCS11Module(path: path, libraryParameters: libraryParameters, functions: functions)
         registry[key] = module
         return module
     }

@@ -66,7 +66,7 @@ struct PlanCommand: ParsableCommand {
             let report: PlanCheckReport
             do {
                 report = try PlanCheck.run(planAt: URL(fileURLWithPath: plan),
-                                           profileAt: profile.map { URL(fileURLWithPath: $0) })
+                                           profileAt: profile.map { URL(fileURLWithPath: $0) }, askTokens: true)
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(2)

@@ -19,11 +19,17 @@ struct TokensCommand: ParsableCommand {
           keyceremony tokens --module softhsm
           keyceremony tokens --module /usr/lib/softhsm/libsofthsm2.so --json
           keyceremony tokens --token serial=5c1e0d2a9b7f4e11 --login
+          keyceremony tokens --module tpm2 --token pkcs11:token=root-a
+          keyceremony tokens --module nss-softokn --module-parameters "tokens=<0x10=[configdir='sql:/srv/nss' tokenDescription='root-a']>"
         """
     )
 
-    @Option(help: "PKCS#11 module path or alias (softhsm, p11-kit-proxy, opensc).")
+    @Option(help: "PKCS#11 module path or alias (softhsm, p11-kit-proxy, opensc, tpm2, nss-softokn).")
     var module: String = "softhsm"
+
+    @Option(help: ArgumentHelp("The module's LibraryParameters for C_Initialize (NSS softokn needs them); never a secret.",
+                               valueName: "text"))
+    var moduleParameters: String?
 
     @Option(help: "Only this token: a label, serial=…, or a pkcs11: URI.")
     var token: String?
@@ -39,7 +45,8 @@ struct TokensCommand: ParsableCommand {
         if login { Interruption.install(nil) }
         defer { if login { Interruption.remove() } }
         do {
-            let module = try PKCS11Module.open(module)
+            let parameters = try moduleParameters.map { text throws(PKCS11Error) in try LibraryParameters(text) }
+            let module = try PKCS11Module.open(module, libraryParameters: parameters)
             var present = try module.tokens().filter(\.initialized)
             if let token { present = [try module.token(matching: TokenSelector.parse(token))] }
             var inventory: [TokenInventory.Token] = []
