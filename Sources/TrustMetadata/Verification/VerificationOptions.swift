@@ -9,10 +9,15 @@ public struct VerificationOptions: Sendable {
     public var gun: String?
     /// The time expiry and certificate windows are checked at.
     public var at: Date
+    /// True for metadata a ceremony has just made (a bundle): every signature by a listed key
+    /// must verify, so a bad one is an error even when the threshold is met without it.
+    /// Clients tolerate such a signature, so published repositories are checked with `false`.
+    public var strictSignatures: Bool
 
-    public init(dialect: Dialect? = nil, gun: String? = nil, at: Date = Date()) {
+    public init(dialect: Dialect? = nil, gun: String? = nil, at: Date = Date(), strictSignatures: Bool = false) {
         self.dialect = dialect
         self.gun = gun
         self.at = at
+        self.strictSignatures = strictSignatures
     }
 }
