@@ -29,6 +29,6 @@ struct KeyCeremony: ParsableCommand {
         Exit codes: 0 ok, 1 verification or ceremony failure, 2 usage or input error.
         """,
         version: KeyCeremonyVersion.current,
-        subcommands: [PlanCommand.self, RunCommand.self, VerifyCommand.self, ExpiryCommand.self, TokensCommand.self, RehearseCommand.self, RehearsalCommand.self]
+        subcommands: [PlanCommand.self, RunCommand.self, VerifyCommand.self, AuditCommand.self, ExpiryCommand.self, TokensCommand.self, RehearseCommand.self, RehearsalCommand.self]
     )
 }

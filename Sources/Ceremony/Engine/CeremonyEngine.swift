@@ -88,6 +88,14 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
             console.say("  plan digest (SHA-256): \(digest.hex)")
             for line in digest.wordLines { console.say("    \(line)") }
             if let profile = resolved.profile { console.say("  site profile digest (SHA-256): \(profile.source.digest.hex)") }
+            // Each witness the plan names confirms the digest, each by name, on the record.
+            for witness in resolved.plan.witnesses {
+                let asked = CeremonyStep(number: step.number, total: step.total, actor: witness, action: step.action,
+                                         text: "confirm the plan digest matches the reviewed plan")
+                let how = try console.confirm(asked)
+                try context.transcript.append(.confirmation(.init(step: step.number, by: witness,
+                                                                  statement: "\(CeremonyStep.witnessDigestStatement) (\(how))")))
+            }
         case let .insertToken(name):
             _ = try context.desk.open(name, step: step, console: console, transcript: context.transcript)
         case .sealTranscript:
