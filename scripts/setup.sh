@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 say() { printf '[setup] %s\n' "$*"; }
 
-DEBIAN_PACKAGES=(softhsm2 libp11-kit-dev libssl-dev opensc openssl notary python3-venv)
+DEBIAN_PACKAGES=(softhsm2 libp11-kit-dev libssl-dev opensc openssl notary python3-venv chromium poppler-utils)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
