@@ -246,3 +246,44 @@ struct AuditTests {
         #expect(nothing.status == 2)
     }
 }
+
+extension AuditTests {
+    @Test("a root.json validly signed by the ceremony's own tokens but listing an extra key is found", arguments: dialects)
+    func extraKey(dialect: String) throws {
+        let scratch = try TemporaryDirectory("audit-extra-key")
+        defer { scratch.remove() }
+        let rehearsal = try RehearsalBundles.directory(dialect)
+        let bundle = try RehearsalBundles.copy(dialect, stage: "01-root-generation", into: scratch)
+        let publicDir = bundle.appendingPathComponent("public")
+        let records = try BundleForge.records(publicDir)
+        let repository = dialect == "tuf" ? "rehearsal" : "example.com/rehearsal"
+        let folder = publicDir.appendingPathComponent("metadata/\(repository)")
+        var root = try RootMetadata(signed: try SignedMetadata(bytes: Array(try Data(contentsOf: folder.appendingPathComponent("root.json")))).signed)
+
+        let extra = try SoftwareSigner(generating: .ecdsaP256)
+        let extraKey = dialect == "tuf" ? MetadataKey.make(extra.publicKey, dialect: .tuf)
+            : try NotaryRootCertificate.issue(gun: repository, signer: extra, years: 1).key
+        let extraID = root.addKey(extraKey)
+        root.roles["root"]?.keyIDs.append(extraID)
+        var file = root.signedMetadata()
+        // Signed by two of the three tokens (the threshold), under the key IDs the root lists for them.
+        for name in ["root-a", "root-b"] {
+            let generated = try #require(records.compactMap { r -> TranscriptEvent.KeyGenerated? in
+                if case .keyGenerated(let k) = r.event, k.key == name { return k } else { return nil } }.first)
+            let keyID = try #require(records.compactMap { r -> String? in
+                if case .signature(let s) = r.event, s.key == name { return s.keyID } else { return nil } }.first)
+            let signer = try PKCS11ToolSigner(rehearsal: rehearsal, tokenLabel: name, ckaID: generated.ckaID, publicKeyPEM: generated.spkiPEM)
+            try file.sign(with: signer, keyID: keyID, dialect: dialect == "tuf" ? .tuf : .notary)
+        }
+        let bytes = Data(try file.fileBytes(dialect: dialect == "tuf" ? .tuf : .notary))
+        try bytes.write(to: folder.appendingPathComponent("root.json"))
+        try bytes.write(to: folder.appendingPathComponent("1.root.json"))
+        try BundleForge.reseal(publicDir, records: records)
+
+        let report = try Self.audit(bundle)
+        #expect(Self.errors(report, .files).isEmpty && Self.errors(report, .transcript).isEmpty, "\(report.errors)")
+        // Validly signed: the metadata itself verifies.
+        #expect(!Self.errors(report, .signatures).contains { $0.detail.hasPrefix("verify:") }, "\(report.errors)")
+        #expect(Self.errors(report, .provenance).contains { $0.found == "root key \(extraID)" }, "\(report.errors)")
+    }
+}
