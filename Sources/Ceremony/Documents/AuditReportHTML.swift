@@ -43,6 +43,7 @@ package struct AuditReportHTML: Sendable {
         body += "<h2>Steps</h2>\n"
         body += HTMLDocument.table(["Step", "Time (UTC)", "Actor", "What", "Token serial", "Result"],
                                    report.steps.map { ["\($0.number)", $0.time, $0.actor, $0.text, $0.tokenSerial ?? "", $0.result] },
+                                   widths: [6, 13, 9, 40, 19, 13], mono: [4],
                                    rowClass: { report.steps[$0].result == "failed" ? "error" : nil })
 
         body += "<h2>Keys</h2>\n"
@@ -56,14 +57,15 @@ package struct AuditReportHTML: Sendable {
                                                [flag("sensitive", a.sensitive), flag("always_sensitive", a.alwaysSensitive),
                                                 flag("extractable", a.extractable), flag("never_extractable", a.neverExtractable),
                                                 flag("local", a.local)].joined(separator: ", ")]
-                                   })
+                                   }, widths: [8, 8, 9, 17, 20, 17, 21], mono: [3, 4, 5])
 
         body += "<h2>Signatures</h2>\n"
         body += HTMLDocument.table(["Repository", "Role", "Key", "Holder", "Key ID", "Signature"],
-                                   report.signatures.map { [$0.repository, $0.role, $0.key, $0.holder, $0.keyID, $0.signature] })
+                                   report.signatures.map { [$0.repository, $0.role, $0.key, $0.holder, $0.keyID, $0.signature] },
+                                   widths: [14, 7, 9, 9, 28, 33], mono: [4, 5])
 
         body += "<h2>Outputs</h2>\n"
-        body += HTMLDocument.table(["File (in public/)", "SHA-256"], report.outputs.map { [$0.path, $0.sha256] })
+        body += HTMLDocument.table(["File (in public/)", "SHA-256"], report.outputs.map { [$0.path, $0.sha256] }, widths: [30, 70], mono: [1])
 
         body += "<h2>Auditor</h2>\n"
         for line in ["Auditor (name, signature, date)", "Witness (name, signature, date)"] {

@@ -49,12 +49,19 @@ package struct HTMLDocument: Sendable, Equatable {
         return out
     }
 
-    /// A table: escaped header and cells; `rowClass` marks rows (such as findings) to highlight.
-    package static func table(_ header: [String], _ rows: [[String]], rowClass: (Int) -> String? = { _ in nil }) -> String {
-        var html = "<table>\n<thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+    /// A table: escaped header and cells; `widths` (percentages) fix the columns so that digests
+    /// print whole, `mono` names the columns of digests and serials, and `rowClass` marks rows
+    /// (such as findings) to highlight.
+    package static func table(_ header: [String], _ rows: [[String]], widths: [Int] = [], mono: Set<Int> = [],
+                              rowClass: (Int) -> String? = { _ in nil }) -> String {
+        var html = "<table>\n"
+        if !widths.isEmpty { html += "<colgroup>" + widths.map { "<col style=\"width: \($0)%\">" }.joined() + "</colgroup>\n" }
+        html += "<thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for (index, row) in rows.enumerated() {
             let cls = rowClass(index).map { " class=\"\($0)\"" } ?? ""
-            html += "<tr\(cls)>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n"
+            html += "<tr\(cls)>" + row.enumerated().map { column, cell in
+                mono.contains(column) ? "<td class=\"mono\">\(escape(cell))</td>" : "<td>\(escape(cell))</td>"
+            }.joined() + "</tr>\n"
         }
         return html + "</tbody>\n</table>\n"
     }
@@ -63,10 +70,10 @@ package struct HTMLDocument: Sendable, Equatable {
     body { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 10.5pt; color: #000; margin: 2em; }
     h1 { font-size: 17pt; margin-bottom: 0.2em; }
     h2 { font-size: 13pt; border-bottom: 1px solid #444; margin-top: 1.4em; }
-    table { border-collapse: collapse; width: 100%; margin: 0.5em 0; }
-    th, td { border: 1px solid #888; padding: 3px 5px; text-align: left; vertical-align: top; }
+    table { border-collapse: collapse; width: 100%; margin: 0.5em 0; table-layout: fixed; }
+    th, td { border: 1px solid #888; padding: 3px 5px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
     th { background: #eee; }
-    .mono, td.mono { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; word-break: break-all; }
+    .mono, td.mono { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; word-break: break-all; }
     .verdict { font-size: 14pt; font-weight: bold; padding: 0.5em; border: 3px solid #000; }
     .passed { border-color: #1a7f37; background: #e6f4ea; }
     .failed { border-color: #b00020; background: #fde7ea; }
