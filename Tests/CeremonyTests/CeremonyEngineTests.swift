@@ -125,7 +125,8 @@ struct CeremonyEngineTests {
         defer { directory.remove() }
         let (result, console) = try Self.run(DoNothing.self, into: directory)
         let done = try result.get()
-        #expect(console.confirmed == [1, 2, 3, 4, 5, 6])
+        // Step 1 is confirmed by the officer and then by the plan's witness, Wendy, by name.
+        #expect(console.confirmed == [1, 1, 2, 3, 4, 5, 6])
         #expect(console.lines.contains("a root of software keys"))
         let bundle = BundleCheck.run(directory: done.directory)
         #expect(bundle.isValid, "\(bundle.problems)")
@@ -146,7 +147,7 @@ struct CeremonyEngineTests {
         #expect(failure.step?.number == 3)
         #expect(failure.description == "step 3/6: the scripted step broke")
         #expect(!failure.interrupted)
-        #expect(console.confirmed == [1, 2, 3])
+        #expect(console.confirmed == [1, 1, 2, 3])
         #expect(!FileManager.default.fileExists(atPath: directory.path("out")))
         let (_, records) = try Self.failedTranscript(in: directory)
         let errors = records.compactMap { record -> TranscriptEvent.ErrorReport? in
@@ -167,7 +168,7 @@ struct CeremonyEngineTests {
         }
         #expect(failure.interrupted)
         #expect(failure.step?.number == 3)
-        #expect(console.confirmed == [1, 2, 3], "no step after the interruption was started")
+        #expect(console.confirmed == [1, 1, 2, 3], "no step after the interruption was started")
         let (_, records) = try Self.failedTranscript(in: directory)
         #expect(records.contains { if case let .stepEnd(end) = $0.event { return end.step == 3 && end.outcome == .completed } else { return false } })
         #expect(!records.contains { if case let .stepStart(start) = $0.event { return start.step == 4 } else { return false } })
