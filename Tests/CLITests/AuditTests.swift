@@ -287,3 +287,46 @@ extension AuditTests {
         #expect(Self.errors(report, .provenance).contains { $0.found == "root key \(extraID)" }, "\(report.errors)")
     }
 }
+
+extension AuditTests {
+    @Test("a bundle that claims to be production but was made on SoftHSM2 tokens with rehearsal flags is a finding", arguments: dialects)
+    func productionOnSoftHSM(dialect: String) throws {
+        let scratch = try TemporaryDirectory("audit-production")
+        defer { scratch.remove() }
+        let bundle = try RehearsalBundles.copy(dialect, stage: "01-root-generation", into: scratch)
+        let publicDir = bundle.appendingPathComponent("public")
+        var records = try BundleForge.records(publicDir)
+        guard case .ceremonyStart(var start) = records[0].event else { Issue.record("no start"); return }
+        start.rehearsal = false
+        records[0].event = .ceremonyStart(start)
+        try BundleForge.reseal(publicDir, records: records, rehearsal: false)
+        let report = try Self.audit(bundle)
+        #expect(Self.errors(report, .files).isEmpty && Self.errors(report, .transcript).isEmpty, "\(report.errors)")
+        let found = Self.errors(report, .rehearsal)
+        #expect(found.contains { $0.found?.hasPrefix("SoftHSM project token") == true }, "\(report.errors)")
+        #expect(found.contains { $0.found == "rehearsal --yes" }, "\(report.errors)")
+        #expect(!report.findings.contains { $0.check == .rehearsal && $0.severity == .notice })
+    }
+
+    @Test("an online key file changed after the ceremony is found from --plan; the recorded key ID is checked without it", arguments: dialects)
+    func onlineKeyInput(dialect: String) throws {
+        let scratch = try TemporaryDirectory("audit-online")
+        defer { scratch.remove() }
+        let bundle = try RehearsalBundles.copy(dialect, stage: "01-root-generation", into: scratch)
+        let plan = bundle.deletingLastPathComponent().appendingPathComponent("plans/01-root-generation.yaml")
+        let key = bundle.deletingLastPathComponent().appendingPathComponent("online/targets.pub.pem")
+        try (try Data(contentsOf: key) + Data("\n".utf8)).write(to: key)
+        let report = try Self.audit(bundle, plan: plan)
+        #expect(Self.errors(report, .provenance).map(\.location) == [key.path], "\(report.errors)")
+        #expect(Self.errors(report, .provenance).first?.detail == "the targets key file is not the one the ceremony read")
+        // Without the input files, the key IDs recorded at the start are compared with the root's.
+        let publicDir = bundle.appendingPathComponent("public")
+        var records = try BundleForge.records(publicDir)
+        guard case .ceremonyStart(var start) = records[0].event else { Issue.record("no start"); return }
+        start.onlineKeys?["snapshot"]?.keyID = String(repeating: "e", count: 64)
+        records[0].event = .ceremonyStart(start)
+        try BundleForge.reseal(publicDir, records: records)
+        let forged = try Self.audit(bundle)
+        #expect(Self.errors(forged, .provenance).map(\.detail) == ["the snapshot key is not the online key declared as input"], "\(forged.errors)")
+    }
+}

@@ -13,7 +13,7 @@ package enum BundleForge {
     }
 
     /// Writes `records` (the seal last, re-made) and the manifest and sums over the files now in `publicDir`.
-    package static func reseal(_ publicDir: URL, records: [TranscriptRecord]) throws {
+    package static func reseal(_ publicDir: URL, records: [TranscriptRecord], rehearsal: Bool? = nil) throws {
         let fm = FileManager.default
         var files: [String: String] = [:]
         let enumerator = fm.enumerator(atPath: publicDir.path)!
@@ -48,6 +48,7 @@ package enum BundleForge {
         files["SHA256SUMS"] = nil
         files["transcript.jsonl"] = PlanDigest(of: lines).hex
         manifest.files = files
+        if let rehearsal { manifest.rehearsal = rehearsal }
         if let plan = files["plan.yaml"] { manifest.planDigest = plan }
         let manifestBytes = try manifest.encoded()
         try manifestBytes.write(to: manifestURL)
