@@ -196,7 +196,8 @@ struct RunFailureTests {
         let userPINs = (pins["tokens"] as! [String: [String: String]]).mapValues { $0["user_pin"]! }
         // Steps: digest, then per key insert+generate, build, per key sign, verify, write, seal.
         // A typo at a confirmation asks again rather than skipping or stopping.
-        var answers: [(String, String)] = [("type 'yes'", "maybe"), ("please type 'yes' to go on", "yes")]
+        // Step 1: the officer, then the witness Wendy confirms the plan digest by name.
+        var answers: [(String, String)] = [("type 'yes'", "maybe"), ("please type 'yes' to go on", "yes"), ("Wendy, type 'yes'", "yes")]
         for (holder, label) in [("Alice", "root-a"), ("Bob", "root-b"), ("Carol", "root-c")] {
             answers += [("type 'yes'", "yes"), ("\(holder), enter the user PIN of token '\(label)'", userPINs[label]!), ("type 'yes'", "yes")]
         }
@@ -325,7 +326,7 @@ struct RunFailureTests {
         let userPINs = (pins["tokens"] as! [String: [String: String]]).mapValues { $0["user_pin"]! }
         // SoftHSM2 keeps a token in a directory: removing it while the ceremony waits is pulling the token.
         let pull = "rm -rf \"$(dirname \"$(grep -l root-b \(room.tokens)/tokens/*/token.object)\")\""
-        var steps: [(String, String, String?)] = [("type 'yes'", "yes", nil)]
+        var steps: [(String, String, String?)] = [("type 'yes'", "yes", nil), ("Wendy, type 'yes'", "yes", nil)]
         for (holder, label) in [("Alice", "root-a"), ("Bob", "root-b"), ("Carol", "root-c")] {
             steps += [("type 'yes'", "yes", nil), ("\(holder), enter the user PIN of token '\(label)'", userPINs[label]!, nil), ("type 'yes'", "yes", nil)]
         }

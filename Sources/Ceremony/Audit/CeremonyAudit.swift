@@ -38,7 +38,8 @@ package enum CeremonyAudit {
             report.records = verification.records
             if let problem = verification.problem {
                 let seq = problem.line
-                report.findings.append(AuditFinding(.transcript, at: "transcript.jsonl line \(seq)", found: problem.kind.rawValue, problem.message))
+                report.findings.append(AuditFinding(.transcript, at: "transcript.jsonl line \(seq)", expected: "an unbroken, sealed chain",
+                                                    found: problem.kind.rawValue, problem.message))
             }
         }
         // 2. Every file.
@@ -49,7 +50,7 @@ package enum CeremonyAudit {
             report.outputs = outputs(publicDir)
         }
         guard case .ceremonyStart(let start)? = report.records.first?.event else {
-            if !report.records.isEmpty || transcriptData?.isEmpty == false {
+            if !report.records.isEmpty || (transcriptData?.isEmpty == false && !report.findings.contains { $0.check == .transcript }) {
                 report.findings.append(AuditFinding(.transcript, at: AuditFinding.record(1), expected: "ceremony-start",
                                                     found: report.records.first?.event.type ?? "no record", "the transcript does not begin with a ceremony-start record"))
             }
