@@ -330,3 +330,26 @@ extension AuditTests {
         #expect(Self.errors(forged, .provenance).map(\.detail) == ["the snapshot key is not the online key declared as input"], "\(forged.errors)")
     }
 }
+
+extension AuditTests {
+    @Test("hostile input: a transcript nested past the JSON limit is a finding naming the limit; a huge one is an input error, read no further")
+    func hostileInput() throws {
+        let scratch = try TemporaryDirectory("audit-hostile")
+        defer { scratch.remove() }
+        let bundle = try RehearsalBundles.copy("tuf", stage: "01-root-generation", into: scratch)
+        let transcript = bundle.appendingPathComponent("public/transcript.jsonl")
+        try Data(("{\"a\":" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}\n").utf8).write(to: transcript)
+        let report = try Self.audit(bundle)
+        let found = Self.errors(report, .transcript)
+        #expect(found.contains { $0.detail.contains("over this tool's limit: nesting deeper than 128 levels") }, "\(report.errors)")
+
+        // A sparse file larger than the bundle-file limit: refused from its size, never read.
+        let handle = try FileHandle(forWritingTo: transcript)
+        try handle.truncate(atOffset: UInt64(PathVerifier.maximumFileSize) + 1)
+        try handle.close()
+        #expect(throws: AuditInputError.self) { try Self.audit(bundle) }
+        let run = try ProcessRunner.run(try TestPaths.keyceremony, ["audit", bundle.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("larger than"))
+    }
+}
