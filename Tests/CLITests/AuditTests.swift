@@ -353,3 +353,38 @@ extension AuditTests {
         #expect(run.stderr.contains("larger than"))
     }
 }
+
+extension AuditTests {
+    @Test("a ceremony run with a site profile: the profile is copied into the bundle and the steps replay with it; without the copy they cannot")
+    func siteProfile() throws {
+        let scratch = try TemporaryDirectory("audit-profile")
+        defer { scratch.remove() }
+        let rehearsal = try RehearsalBundles.directory("tuf")
+        // Fresh tokens of its own, named only in the profile: the plan's token labels are overridden.
+        for name in ["plans", "online"] {
+            try FileManager.default.copyItem(at: rehearsal.appendingPathComponent(name), to: scratch.url.appendingPathComponent(name))
+        }
+        let tokens = try ProcessRunner.run(try TestPaths.keyceremony, ["rehearsal", "tokens", "--dir", scratch.path("softhsm"), "--labels", "room-a,room-b,room-c"],
+                                           environment: ["SOFTHSM2_CONF": nil])
+        try #require(tokens.status == 0, "\(tokens.output)")
+        let profile = try scratch.write("module: softhsm\nholders:\n  Alice: { label: room-a }\n  Bob: { label: room-b }\n  Carol: { label: room-c }\n", to: "room.yaml")
+        let out = scratch.path("with-profile")
+        let run = try ProcessRunner.run(try TestPaths.keyceremony,
+                                        ["run", scratch.path("plans/01-root-generation.yaml"), "--profile", profile.path, "--out", out,
+                                         "--rehearsal", "--yes", "--pins", scratch.path("softhsm/pins.json")],
+                                        environment: ["SOFTHSM2_CONF": scratch.path("softhsm/softhsm2.conf")])
+        try #require(run.status == 0, "\(run.output)")
+        let bundle = URL(fileURLWithPath: out)
+        #expect(try Data(contentsOf: bundle.appendingPathComponent("public/profile.yaml")) == Data(contentsOf: profile))
+        let report = try Self.audit(bundle, plan: URL(fileURLWithPath: scratch.path("plans/01-root-generation.yaml")))
+        #expect(report.passed, "\(report.errors)")
+        #expect(report.start?.profileDigest != nil)
+        #expect(report.steps.contains { $0.text.contains("'room-b'") })
+
+        let publicDir = bundle.appendingPathComponent("public")
+        try FileManager.default.removeItem(at: publicDir.appendingPathComponent("profile.yaml"))
+        try BundleForge.reseal(publicDir, records: try BundleForge.records(publicDir))
+        let without = try Self.audit(bundle)
+        #expect(Self.errors(without, .plan).map(\.location) == ["public/profile.yaml"], "\(without.errors)")
+    }
+}
