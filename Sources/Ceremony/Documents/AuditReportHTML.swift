@@ -25,6 +25,7 @@ package struct AuditReportHTML: Sendable {
             ("Tool", start.map { "keyceremony \($0.toolVersion), executable SHA-256 \($0.toolSHA256 ?? "not recorded"), on \($0.osRelease ?? "an unrecorded OS")" } ?? "unknown"),
             ("Records read", "\(report.records.count), from \(report.records.first?.time ?? "-") to \(report.records.last?.time ?? "-")"),
         ]
+        body += "<colgroup><col style=\"width: 25%\"><col style=\"width: 75%\"></colgroup>\n"
         for (name, value) in facts { body += "<tr><th>\(e(name))</th><td class=\"mono\">\(e(value))</td></tr>\n" }
         body += "</table>\n"
         if let failure = report.failure {
@@ -37,6 +38,7 @@ package struct AuditReportHTML: Sendable {
         } else {
             body += HTMLDocument.table(["Severity", "Check", "Where", "Finding", "Expected", "Found"],
                                        report.findings.map { [$0.severity.rawValue.uppercased(), $0.check.rawValue, $0.location, $0.detail, $0.expected ?? "", $0.found ?? ""] },
+                                       widths: [10, 11, 15, 34, 15, 15], mono: [4, 5],
                                        rowClass: { report.findings[$0].severity.rawValue })
         }
 

@@ -70,7 +70,8 @@ package struct HTMLDocument: Sendable, Equatable {
     body { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 10.5pt; color: #000; margin: 2em; }
     h1 { font-size: 17pt; margin-bottom: 0.2em; }
     h2 { font-size: 13pt; border-bottom: 1px solid #444; margin-top: 1.4em; }
-    table { border-collapse: collapse; width: 100%; margin: 0.5em 0; table-layout: fixed; }
+    * { box-sizing: border-box; }
+    table { border-collapse: collapse; width: 99%; margin: 0.5em 0; table-layout: fixed; }
     th, td { border: 1px solid #888; padding: 3px 5px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
     th { background: #eee; }
     .mono, td.mono { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; word-break: break-all; }
