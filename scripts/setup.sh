@@ -11,7 +11,7 @@ say() { printf '[setup] %s\n' "$*"; }
 # databases).
 DEBIAN_PACKAGES=(softhsm2 libp11-kit-dev libssl-dev opensc openssl notary python3-venv
                  libtpm2-pkcs11-1 libtpm2-pkcs11-tools tpm2-tools swtpm swtpm-tools libtss2-tcti-swtpm0
-                 libnss3 libnss3-tools)
+                 libnss3 libnss3-tools chromium poppler-utils)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

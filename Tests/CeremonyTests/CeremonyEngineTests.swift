@@ -18,6 +18,14 @@ final class ScriptedConsole: CeremonyConsole {
         return "scripted"
     }
 
+    /// Who confirmed the plan digest as a witness, in order.
+    private(set) var witnessed: [String] = []
+
+    func witnessConfirmations(_ witnesses: [String], statement: String) throws(CeremonyConsoleError) -> [String] {
+        witnessed += witnesses
+        return witnesses
+    }
+
     func pin(holder: String, token: TokenIdentity, step: CeremonyStep?) throws(CeremonyConsoleError) -> SecretBytes {
         throw .pinUnavailable("a scripted console has no PINs")
     }
@@ -130,6 +138,8 @@ struct CeremonyEngineTests {
         defer { directory.remove() }
         let (result, console) = try Self.run(DoNothing.self, into: directory)
         let done = try result.get()
+        // Step 1 is confirmed by the plan's witness, Wendy, by name, and then by the officer.
+        #expect(console.witnessed == ["Wendy"])
         #expect(console.confirmed == [1, 2, 3, 4, 5, 6])
         #expect(console.lines.contains("a root of software keys"))
         let bundle = BundleCheck.run(directory: done.directory)

@@ -65,9 +65,16 @@ package struct CeremonyDescription: Sendable, Equatable {
     package var rehearsal: Bool
     /// The module's `LibraryParameters`, recorded in the transcript's first record.
     package var moduleParameters: String?
+    /// The running executable and host, when known (recorded in the start record).
+    package var tool: ToolIdentity?
+    /// The site profile's exact bytes, copied to `public/profile.yaml` so the steps can be replayed.
+    package var profile: SourceFile?
+    /// Role → the online key file as read at the start.
+    package var onlineKeys: [String: TranscriptEvent.OnlineKeyInput]?
 
     package init(ceremony: CeremonyKind, dialect: Dialect, repositories: [String], planDigest: PlanDigest,
-                profileDigest: PlanDigest?, toolVersion: String, rehearsal: Bool) {
+                profileDigest: PlanDigest?, toolVersion: String, rehearsal: Bool, tool: ToolIdentity? = nil,
+                profile: SourceFile? = nil, onlineKeys: [String: TranscriptEvent.OnlineKeyInput]? = nil) {
         self.ceremony = ceremony
         self.dialect = dialect
         self.repositories = repositories
@@ -75,13 +82,24 @@ package struct CeremonyDescription: Sendable, Equatable {
         self.profileDigest = profileDigest
         self.toolVersion = toolVersion
         self.rehearsal = rehearsal
+        self.tool = tool
+        self.profile = profile
+        self.onlineKeys = onlineKeys
     }
 
-    /// The description of running `resolved` with this tool.
-    package init(_ resolved: ResolvedPlan, toolVersion: String, rehearsal: Bool) {
+    /// The description of running `resolved` with this tool: the running executable's identity,
+    /// the profile's bytes and each online key file's digest and key ID are taken here, once.
+    package init(_ resolved: ResolvedPlan, toolVersion: String, rehearsal: Bool, tool: ToolIdentity? = .current) {
+        var inputs: [String: TranscriptEvent.OnlineKeyInput] = [:]
+        for (role, url) in resolved.plan.onlineKeys.all {
+            guard let source = try? SourceFile.read(url),
+                  let key = try? MetadataKey.importKey(Array(source.bytes), dialect: resolved.plan.dialect) else { continue }
+            inputs[role] = .init(fileSHA256: source.digest.hex, keyID: key.keyID)
+        }
         self.init(ceremony: resolved.plan.ceremony, dialect: resolved.plan.dialect,
                   repositories: resolved.plan.repositories, planDigest: resolved.plan.source.digest,
-                  profileDigest: resolved.profile?.source.digest, toolVersion: toolVersion, rehearsal: rehearsal)
+                  profileDigest: resolved.profile?.source.digest, toolVersion: toolVersion, rehearsal: rehearsal,
+                  tool: tool, profile: resolved.profile?.source, onlineKeys: inputs.isEmpty ? nil : inputs)
         moduleParameters = resolved.moduleParameters?.text
     }
 
@@ -89,6 +107,7 @@ package struct CeremonyDescription: Sendable, Equatable {
     package var startEvent: TranscriptEvent {
         .ceremonyStart(.init(ceremony: ceremony, dialect: dialect, repositories: repositories,
                              planDigest: planDigest.hex, profileDigest: profileDigest?.hex,
-                             toolVersion: toolVersion, rehearsal: rehearsal, moduleParameters: moduleParameters))
+                             toolVersion: toolVersion, rehearsal: rehearsal, toolSHA256: tool?.sha256,
+                             osRelease: tool?.osRelease, onlineKeys: onlineKeys, moduleParameters: moduleParameters))
     }
 }

@@ -9,6 +9,8 @@ package enum BundlePath {
     package static let sums = "SHA256SUMS"
     package static let transcript = "transcript.jsonl"
     package static let plan = "plan.yaml"
+    /// The site profile's exact bytes, when the ceremony used one.
+    package static let profile = "profile.yaml"
 
     /// Reads a file of a bundle, bounded as metadata is (``BoundedFile``): never a FIFO or a
     /// device, never more than ``PathVerifier/maximumFileSize`` bytes.

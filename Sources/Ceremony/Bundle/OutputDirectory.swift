@@ -13,6 +13,7 @@ import TrustMetadata
 /// ```
 /// DIR/public/manifest.json
 /// DIR/public/plan.yaml            byte copy of the plan
+/// DIR/public/profile.yaml         byte copy of the site profile, when one was used
 /// DIR/public/transcript.jsonl
 /// DIR/public/SHA256SUMS
 /// DIR/public/keys/<keyid>.pem
@@ -169,6 +170,11 @@ package final class OutputDirectory {
     package func complete() throws -> URL {
         try requireAssembling()
         do {
+            let profilePath = publicDirectory.appendingPathComponent(BundlePath.profile)
+            if let profile = ceremony.profile, !FileManager.default.fileExists(atPath: profilePath.path) {
+                // The profile decides the tokens and so the steps; an auditor replays them with it.
+                try writePublicFile(profile.bytes, at: BundlePath.profile)
+            }
             let sealed = try digests(excluding: TranscriptVerifier.unsealedNames)
             try transcript.seal(outputs: sealed)
             let manifest = BundleManifest(

@@ -189,7 +189,7 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
         }
         console.say("  ceremony digest (plan, site profile and online key files; SHA-256, as 'plan check' prints it): \(digest.hex)")
         for line in digest.wordLines { console.say("    \(line)") }
-        let statement = "these words match the digest of the reviewed plan"
+        let statement = CeremonyStep.witnessDigestStatement
         do {
             for name in try console.witnessConfirmations(resolved.plan.witnesses, statement: statement) {
                 try context.transcript.append(.confirmation(.init(step: step.number, by: name, statement: statement)))

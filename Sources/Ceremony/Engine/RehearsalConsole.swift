@@ -20,10 +20,14 @@ package final class RehearsalConsole: CeremonyConsole {
 
     package var isRehearsal: Bool { true }
 
+    /// Who confirms a step with `--yes`, as the transcript records it.
+    package static let unattended = "rehearsal --yes"
+
+
     package func say(_ text: String) { output(text) }
 
     package func confirm(_ step: CeremonyStep) throws(CeremonyConsoleError) -> String {
-        if assumeYes { return "rehearsal --yes" }
+        if assumeYes { return Self.unattended }
         return try terminal.confirm(step)
     }
 
@@ -42,12 +46,13 @@ package final class RehearsalConsole: CeremonyConsole {
     }
 
     package func witnessConfirmations(_ witnesses: [String], statement: String) throws(CeremonyConsoleError) -> [String] {
-        if assumeYes { return witnesses.map { "\($0) (rehearsal --yes)" } }
+        // Recorded under each witness's own name, as audit expects; the transcript says it is a rehearsal.
+        if assumeYes { return witnesses }
         return try terminal.witnessConfirmations(witnesses, statement: statement)
     }
 
     package func pin(holder: String, token: TokenIdentity, step: CeremonyStep?) throws(CeremonyConsoleError) -> SecretBytes {
-        guard token.manufacturer == "SoftHSM project" else {
+        guard token.manufacturer == RehearsalTokens.manufacturer else {
             throw .pinUnavailable("token \(token) is not a SoftHSM2 rehearsal token; rehearsal PIN files are only for SoftHSM2")
         }
         do {

@@ -19,6 +19,8 @@ package struct CeremonyStep: Sendable, Equatable, CustomStringConvertible {
 
     /// The actor for steps no key holder performs.
     package static let officerName = "Officer"
+    /// What each witness confirms at the first step, as the transcript records it.
+    package static let witnessDigestStatement = "these words match the digest of the reviewed plan"
 
     /// What a step does, with what the engine needs to do it.
     package enum Action: Sendable, Equatable {

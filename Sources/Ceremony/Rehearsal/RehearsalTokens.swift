@@ -6,6 +6,9 @@ import PKCS11
 /// SoftHSM2 reads its configuration once per process, so ``activate()`` must run before the
 /// module is first opened in the process.
 package struct RehearsalTokens {
+    /// The manufacturer SoftHSM2 tokens report; rehearsal PINs and rehearsal tokens only.
+    package static let manufacturer = "SoftHSM project"
+
     package static let modulePath = "/usr/lib/softhsm/libsofthsm2.so"
 
     package let directory: URL

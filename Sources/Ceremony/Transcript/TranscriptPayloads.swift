@@ -13,12 +13,21 @@ extension TranscriptEvent {
         package var toolVersion: String
         /// True for a rehearsal, whose outputs must never be used as a real root.
         package var rehearsal: Bool
+        /// SHA-256 hex of the running `keyceremony` executable (``ToolIdentity``); absent in
+        /// transcripts written before it was recorded.
+        package var toolSHA256: String?
+        /// The host's `PRETTY_NAME` from `/etc/os-release`.
+        package var osRelease: String?
+        /// Role → the online key file the plan named, as read at the start (absent when the plan names none).
+        package var onlineKeys: [String: OnlineKeyInput]?
+
         /// The module's `LibraryParameters` (`module_parameters`), when the plan or profile gave
         /// them; they are checked to hold no secret before they get here. Absent otherwise.
         package var moduleParameters: String?
 
         package init(ceremony: CeremonyKind, dialect: Dialect, repositories: [String], planDigest: String,
-                    profileDigest: String?, toolVersion: String, rehearsal: Bool, moduleParameters: String? = nil) {
+                    profileDigest: String?, toolVersion: String, rehearsal: Bool, toolSHA256: String? = nil,
+                    osRelease: String? = nil, onlineKeys: [String: OnlineKeyInput]? = nil, moduleParameters: String? = nil) {
             self.ceremony = ceremony
             self.dialect = dialect
             self.repositories = repositories
@@ -26,13 +35,34 @@ extension TranscriptEvent {
             self.profileDigest = profileDigest
             self.toolVersion = toolVersion
             self.rehearsal = rehearsal
+            self.toolSHA256 = toolSHA256
+            self.osRelease = osRelease
+            self.onlineKeys = onlineKeys
             self.moduleParameters = moduleParameters
         }
 
         enum CodingKeys: String, CodingKey {
             case ceremony, dialect, repositories, rehearsal
             case planDigest = "plan_digest", profileDigest = "profile_digest", toolVersion = "tool_version"
+            case toolSHA256 = "tool_sha256", osRelease = "os_release", onlineKeys = "online_keys"
             case moduleParameters = "module_parameters"
+        }
+    }
+
+    /// An online key input as the ceremony read it: `{"file_sha256": …, "key_id": …}`.
+    package struct OnlineKeyInput: Sendable, Equatable, Codable {
+        /// SHA-256 hex of the key file's exact bytes.
+        package var fileSHA256: String
+        /// The key ID the key has in the plan's dialect.
+        package var keyID: String
+
+        package init(fileSHA256: String, keyID: String) {
+            self.fileSHA256 = fileSHA256
+            self.keyID = keyID
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case fileSHA256 = "file_sha256", keyID = "key_id"
         }
     }
 

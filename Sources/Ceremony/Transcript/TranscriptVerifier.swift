@@ -47,6 +47,12 @@ package enum TranscriptVerifier {
             let line = Data(lineBytes)
             let record: TranscriptRecord
             do {
+                // This tool's own JSON reader first: its limits (nesting, sizes) are reported as limits.
+                _ = try JSONParser.parse(Array(line))
+            } catch {
+                return result(number, .malformedLine, "line \(number) is not a transcript record (\(error.description))")
+            }
+            do {
                 record = try TranscriptRecord.decode(line: line)
             } catch {
                 return result(number, .malformedLine, "line \(number) is not a transcript record (\(describe(error)))")
@@ -121,7 +127,9 @@ package enum TranscriptVerifier {
         case DecodingError.keyNotFound(let key, _): return "missing field '\(key.stringValue)'"
         case DecodingError.typeMismatch(_, let context): return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
         case DecodingError.valueNotFound(_, let context): return "missing value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted(let context): return context.debugDescription
+        case DecodingError.dataCorrupted(let context):
+            // Only this tool's own messages (about a field) are passed on; the decoder's are not.
+            return context.codingPath.isEmpty ? "not a JSON object of the expected shape" : context.debugDescription
         default: return "not JSON"
         }
     }

@@ -41,6 +41,8 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
         case unmatched
         /// The bundle is a rehearsal: its keys are not production keys.
         case rehearsal
+        /// A ceremony bundle's transcript, seal, manifest or `SHA256SUMS` disagrees with its files.
+        case bundle
     }
 
     /// The file the finding is about, as given to the verifier.

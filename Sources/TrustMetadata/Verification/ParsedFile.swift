@@ -3,6 +3,8 @@ struct ParsedFile {
     let name: String
     let envelope: SignedMetadata
     let message: [UInt8]
+    /// The file's exact bytes.
+    let bytes: [UInt8]
 
     /// Reads a file; failure is a finding, so the caller can go on with other files.
     static func read(_ file: MetadataFile, findings: inout [Finding]) -> ParsedFile? {
@@ -19,7 +21,7 @@ struct ParsedFile {
                 }
                 if duplicated { return nil }
             }
-            return ParsedFile(name: file.name, envelope: envelope, message: try envelope.canonicalSignedBytes())
+            return ParsedFile(name: file.name, envelope: envelope, message: try envelope.canonicalSignedBytes(), bytes: file.bytes)
         } catch {
             findings.append(Finding(file: file.name, check: .malformed, detail: error.description))
             return nil

@@ -59,6 +59,13 @@ public struct RootVerifier: Sendable {
                 if root.signed != currentRoot.signed {
                     findings.append(Finding(file: file.name, role: "root", check: .version,
                                             detail: "two different roots claim version \(root.version) (also \(currentFile.name))"))
+                } else if file.bytes != currentFile.bytes {
+                    // root.json and N.root.json are one file twice; a copy with other signatures
+                    // (or bytes) would otherwise never be checked.
+                    findings.append(Finding(file: file.name, role: "root", check: .version,
+                                            detail: "claims version \(root.version) as \(currentFile.name) does, but the two files are not byte-identical"))
+                    // Every file is verified on its own: this copy's own signatures too.
+                    checkRoot(root, file: file, findings: &findings)
                 }
                 continue
             }
@@ -147,7 +154,7 @@ public struct RootVerifier: Sendable {
             let oldRing = ring(for: previous, file: file.name, findings: &ignored)
             let count = SignatureCounter.count(file.envelope.signatures, message: file.message, role: "root",
                                                roleKeys: oldRole, ring: oldRing, dialect: root.dialect,
-                                               file: file.name, findings: &findings)
+                                               file: file.name, strict: options.strictSignatures, findings: &findings)
             if count < oldRole.threshold {
                 findings.append(Finding(file: file.name, role: "root", check: .threshold,
                                         detail: "signed by \(count) of the previous root's (version \(previous.version)) keys; its threshold is \(oldRole.threshold)"))
@@ -180,7 +187,7 @@ public struct RootVerifier: Sendable {
         if let rootRole = root.roles["root"] {
             let count = SignatureCounter.count(file.envelope.signatures, message: file.message, role: "root",
                                                roleKeys: rootRole, ring: ring, dialect: root.dialect,
-                                               file: file.name, findings: &findings)
+                                               file: file.name, strict: options.strictSignatures, findings: &findings)
             if count < rootRole.threshold {
                 findings.append(Finding(file: file.name, role: "root", check: .threshold,
                                         detail: "signed by \(count) of its own root keys; the threshold is \(rootRole.threshold)"))

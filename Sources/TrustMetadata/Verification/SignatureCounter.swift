@@ -3,11 +3,12 @@
 /// As in the TUF client workflow: signatures by key IDs the role does not list are
 /// ignored, a key that signs twice counts once, and two key IDs for the same key
 /// count once. A bad signature from a listed key is a notice, not an error, because
-/// clients accept metadata that still meets its threshold.
+/// clients accept metadata that still meets its threshold; with `strict` (a freshly made bundle,
+/// ``VerificationOptions/strictSignatures``) it is an error.
 enum SignatureCounter {
     /// Returns how many distinct listed keys signed, adding findings for what was skipped.
     static func count(_ signatures: [MetadataSignature], message: [UInt8], role: String, roleKeys: RoleKeys,
-                      ring: KeyRing, dialect: Dialect, file: String, findings: inout [Finding]) -> Int {
+                      ring: KeyRing, dialect: Dialect, file: String, strict: Bool = false, findings: inout [Finding]) -> Int {
         let allowed = Set(roleKeys.keyIDs)
         var signers = Set<[UInt8]>()
         for signature in signatures {
@@ -19,8 +20,8 @@ enum SignatureCounter {
             }
             if let problem = problem(with: signature, material: material, scheme: ring.schemes[signature.keyID],
                                      message: message, dialect: dialect) {
-                findings.append(Finding(file: file, role: role, keyID: signature.keyID, check: .signature, severity: .notice,
-                                        detail: problem))
+                findings.append(Finding(file: file, role: role, keyID: signature.keyID, check: .signature,
+                                        severity: strict ? .error : .notice, detail: problem))
                 continue
             }
             signers.insert(material.spki)

@@ -9,6 +9,10 @@ public struct VerificationOptions: Sendable {
     public var gun: String?
     /// The time expiry and certificate windows are checked at.
     public var at: Date
+    /// True for metadata a ceremony has just made (a bundle): every signature by a listed key
+    /// must verify, so a bad one is an error even when the threshold is met without it.
+    /// Clients tolerate such a signature, so published repositories are checked with `false`.
+    public var strictSignatures: Bool
 
     /// Options for verifying `repository`'s metadata in `dialect`: in Notary the repository name
     /// is the GUN root certificates must carry.
@@ -16,9 +20,10 @@ public struct VerificationOptions: Sendable {
         self.init(dialect: dialect, gun: dialect.rootKeysAreCertificates ? repository : nil, at: at)
     }
 
-    public init(dialect: Dialect? = nil, gun: String? = nil, at: Date = Date()) {
+    public init(dialect: Dialect? = nil, gun: String? = nil, at: Date = Date(), strictSignatures: Bool = false) {
         self.dialect = dialect
         self.gun = gun
         self.at = at
+        self.strictSignatures = strictSignatures
     }
 }

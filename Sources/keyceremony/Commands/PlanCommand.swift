@@ -6,9 +6,62 @@ import Foundation
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Check ceremony plans before the day.",
-        subcommands: [Check.self]
+        abstract: "Check ceremony plans before the day, and print the script people follow and sign.",
+        subcommands: [Check.self, Print.self]
     )
+
+    struct Print: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "print",
+            abstract: "Write the ceremony script as a self-contained HTML document to print and sign.",
+            discussion: """
+            The script opens with the plan digest in hex and in PGP words, then lists \
+            the numbered steps exactly as 'plan check' and 'run' have them (who does \
+            what, a checkbox, and a line to copy each digest the screen will show by \
+            hand), and ends with signature lines for every key holder, the officer and \
+            every witness. The HTML has no scripts and loads nothing from the network; \
+            its print stylesheet suits A4 (for example: chromium --headless \
+            --print-to-pdf=script.pdf script.html).
+
+            The file is created, never overwritten. Exit status: 0 written, 1 when the \
+            plan has errors (as 'plan check' reports them), 2 when a file cannot be \
+            read or written.
+
+            Example:
+              keyceremony plan print plan.yaml --profile room.yaml --html script.html
+            """
+        )
+
+        @Argument(help: ArgumentHelp("The plan (YAML).", valueName: "plan"))
+        var plan: String
+
+        @Option(help: ArgumentHelp("A site profile giving the module and holders' tokens for this room.", valueName: "file"))
+        var profile: String?
+
+        @Option(help: ArgumentHelp("Where to write the script (a new file).", valueName: "file.html"))
+        var html: String
+
+        func run() throws {
+            let report: PlanCheckReport
+            do {
+                report = try PlanCheck.run(planAt: URL(fileURLWithPath: plan), profileAt: profile.map { URL(fileURLWithPath: $0) })
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            guard report.passed, let resolved = report.resolved else {
+                for diagnostic in report.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+                throw ExitCode(1)
+            }
+            do {
+                try HTMLFile.write(PlanScriptHTML(resolved).document, to: URL(fileURLWithPath: html))
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            print("Wrote the ceremony script (\(resolved.steps.count) steps) to \(html)")
+        }
+    }
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Ceremony
 import Foundation
 import TrustMetadata
 
@@ -16,13 +17,30 @@ struct VerifyCommand: ParsableCommand {
             be signed by a threshold of version N's root keys and of its own. A
             targets.json (with delegated role files), snapshot.json and timestamp.json
             there are verified against the newest root;
-          • a ceremony bundle — every repository under public/metadata/ is verified,
-            and a rehearsal bundle is reported as such.
+          • a ceremony output directory (DIR with public/), or its public/ folder.
 
-        Thresholds count distinct keys; signatures by unlisted keys are ignored. Key
-        IDs are recomputed from the keys. For Notary, root keys must be certificates
-        whose CN is the GUN (--gun, or the CN the certificates agree on) and that are
-        valid at --at.
+        What is checked, for every metadata file found, each on its own: its
+        structure, key IDs (recomputed from the keys), every role's threshold counted
+        in distinct keys, expiry at --at, and for Notary the root certificates (CN is
+        the GUN given with --gun or agreed by the certificates, valid at --at, no
+        SHA-1). Two files claiming the same version (root.json and N.root.json) must
+        be byte-identical. Signatures by keys a role does not list are ignored; a bad
+        signature by a listed key is a notice when the threshold is met anyway (as
+        the clients accept it), and an error in a ceremony bundle, which was made
+        and checked minutes before.
+
+        On a ceremony directory the bundle is checked too: the transcript's hash
+        chain, times and seal (its own digest and the digest of every public file
+        it lists), manifest.json (every file listed with its SHA-256, the plan
+        digest, and the same ceremony, dialect, repositories, rehearsal flag and
+        tool version as the transcript's first record), SHA256SUMS exactly as
+        sha256sum writes it, and no file missing or added. A rehearsal bundle is
+        reported as one.
+
+        Not checked here (use 'keyceremony audit DIR'): that the steps recorded are
+        the plan's, who confirmed them, where each root key came from and its token
+        attributes, that the transcript's signatures are those in the metadata, the
+        online keys against their input files, and the tool's identity.
 
         Delegations are searched as the clients search them (TUF: python-tuf's
         pre-order depth-first walk, at most 32 delegated roles, terminating
@@ -35,7 +53,7 @@ struct VerifyCommand: ParsableCommand {
         it from, or why it cannot.
         With --trusted-root, a root of the trusted version but other content is a fork,
         and a newest root older than the trusted one a rollback. Only regular files
-        are read.
+        are read, each of at most 512 MiB.
 
         Exit status: 0 when everything verifies, 1 when there are findings (listed),
         2 for usage or I/O errors.
@@ -84,12 +102,25 @@ struct VerifyCommand: ParsableCommand {
             }
             options.at = time.date
         }
-        let report: PathVerifier.Report
+        let bundle = BundleLayout.find(URL(fileURLWithPath: path))
+        options.strictSignatures = bundle != nil
+        var report: PathVerifier.Report
         do {
             report = try PathVerifier(options: options).verify(path: path, trustedRoot: trustedRoot)
         } catch {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode(2)
+        }
+        if let bundle {
+            let check = bundle.check()
+            for finding in check.findings {
+                report.findings.append(Finding(file: bundle.path(finding.file), check: .bundle, detail: finding.description))
+            }
+            if check.manifest?.rehearsal == true, !report.rehearsal {
+                report.rehearsal = true
+                report.findings.append(Finding(file: bundle.path("public/manifest.json"), check: .rehearsal, severity: .notice,
+                                               detail: "this bundle is a rehearsal; its keys and metadata are not for production"))
+            }
         }
         if json {
             var object = JSONObject()

@@ -1,0 +1,59 @@
+import Foundation
+
+/// The ceremony script as IANA prints theirs: the plan digest in hex and in words first, then
+/// the numbered steps (who does what, a checkbox, and a line to copy a digest by hand where the
+/// transcript will show one), then signature lines for every holder and witness.
+package struct PlanScriptHTML: Sendable {
+    package var resolved: ResolvedPlan
+
+    package init(_ resolved: ResolvedPlan) {
+        self.resolved = resolved
+    }
+
+    /// Steps at which the ceremony shows a digest people should copy down.
+    private func digestNote(_ step: CeremonyStep) -> String? {
+        switch step.action {
+        case .confirmPlanDigest: return "Plan digest as read aloud (first and last 4 words)"
+        case .generateKey, .findKey: return "Key ID shown on screen"
+        case .issueCertificate, .renewCertificate: return "Certificate key ID shown on screen"
+        case .buildMetadata: return "Signed bytes SHA-256 of root.json shown on screen"
+        case .sealTranscript: return "Seal digest (last line of transcript.jsonl)"
+        default: return nil
+        }
+    }
+
+    package var document: HTMLDocument {
+        let e = HTMLDocument.escape
+        let plan = resolved.plan
+        let digest = plan.source.digest
+        var body = "<h1>Ceremony script: \(e(plan.ceremony.rawValue)) (\(e(plan.dialect.rawValue)))</h1>\n"
+        body += "<p>\(e(plan.description))</p>\n"
+        body += "<h2>Plan digest</h2>\n<p>SHA-256 of \(e(plan.source.displayName)):</p>\n<p class=\"mono\">\(e(digest.hex))</p>\n"
+        body += "<p>Read aloud, in words:</p>\n<ol>\n" + digest.wordLines.map { "<li class=\"mono\">\(e($0))</li>\n" }.joined() + "</ol>\n"
+        if let profile = resolved.profile {
+            body += "<p>Site profile \(e(profile.source.displayName)), SHA-256 <span class=\"mono\">\(e(profile.source.digest.hex))</span></p>\n"
+        }
+        body += HTMLDocument.table(["Repositories", "Root", "Expires", "Witnesses"],
+                                   [[plan.repositories.joined(separator: ", "), resolved.thresholdSummary, "\(plan.expires)",
+                                     plan.witnesses.isEmpty ? "none named" : plan.witnesses.joined(separator: ", ")]])
+        body += "<h2>Steps</h2>\n"
+        for step in resolved.steps {
+            body += "<div class=\"step\"><p><span class=\"box\"></span><b>Step \(step.number)/\(step.total) — \(e(step.actor))</b>: \(e(step.text))</p>\n"
+            if let note = digestNote(step) {
+                body += "<p>\(e(note)):</p><span class=\"copy\"></span>\n"
+            }
+            body += "<p>Time: ____________ Initials: ________</p></div>\n"
+        }
+        body += "<h2>Signatures</h2>\n<p>We were present and the steps above were performed as written.</p>\n"
+        var people: [(String, String)] = []
+        for key in plan.body.tokenKeys where !people.contains(where: { $0.0 == key.holder }) {
+            people.append((key.holder, "key holder, key '\(key.name)'"))
+        }
+        people.append((CeremonyStep.officerName, "ceremony officer"))
+        for witness in plan.witnesses { people.append((witness, "witness")) }
+        for (name, role) in people {
+            body += "<div class=\"signature\">\(e(name)) (\(e(role))) — signature and date</div>\n"
+        }
+        return HTMLDocument(title: "Ceremony script — \(plan.description)", body: body)
+    }
+}
