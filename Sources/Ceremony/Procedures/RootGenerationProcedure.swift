@@ -57,23 +57,13 @@ final class RootGenerationProcedure: CeremonyProcedure {
     func rootFiles(in directory: URL) -> [String: URL] { Self.rootFilesIn(directory, repositories: repositories) }
 
     func perform(_ step: CeremonyStep, context: CeremonyContext) throws {
+        if try keyWork.performShared(step, drafts: drafts, context: context) { return }
         switch step.action {
-        case let .generateKey(name):
-            try keyWork.generate(name, context: context)
-        case let .issueCertificate(name, repository):
-            try keyWork.issueCertificate(name, repository: repository, isLast: repository == context.plan.repositories.last, context: context)
         case .buildMetadata:
             try buildMetadata(context: context)
         case let .sign(name):
             _ = try context.desk.open(name, step: step, console: context.console, transcript: context.transcript)
             try keyWork.sign(name, drafts: try context.required(drafts, "the root metadata"), context: context)
-        case .verify:
-            try context.required(drafts, "the root metadata").verify(context: context)
-        case .writeBundle:
-            let drafts = try context.required(drafts, "the root metadata")
-            try context.output.writePlan(context.plan.source)
-            try keyWork.writePublicFiles(roots: drafts.drafts.mapValues(\.root), context: context)
-            try drafts.write(to: context.output)
         default:
             throw CeremonyFailure(step: step, reason: "internal error: a root-generation has no step '\(step.text)'")
         }

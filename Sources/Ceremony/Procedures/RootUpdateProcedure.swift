@@ -168,13 +168,10 @@ final class RootUpdateProcedure: CeremonyProcedure {
     }
 
     func perform(_ step: CeremonyStep, context: CeremonyContext) throws {
+        if try keyWork.performShared(step, drafts: drafts, context: context) { return }
         switch step.action {
         case .reviewRootChanges:
             try review(context: context)
-        case let .generateKey(name):
-            try keyWork.generate(name, context: context)
-        case let .issueCertificate(name, repository):
-            try keyWork.issueCertificate(name, repository: repository, isLast: repository == repositories.last, context: context)
         case let .findKey(name):
             try find(name, context: context)
         case let .renewCertificate(name, repository):
@@ -187,13 +184,6 @@ final class RootUpdateProcedure: CeremonyProcedure {
             let drafts = try context.required(drafts, "the root metadata")
             try keyWork.sign(name, drafts: drafts, context: context)
             sayTally(drafts, context: context)
-        case .verify:
-            try context.required(drafts, "the root metadata").verify(context: context)
-        case .writeBundle:
-            let drafts = try context.required(drafts, "the root metadata")
-            try context.output.writePlan(context.plan.source)
-            try keyWork.writePublicFiles(roots: drafts.drafts.mapValues(\.root), context: context)
-            try drafts.write(to: context.output)
         default:
             throw CeremonyFailure(step: step, reason: "internal error: a \(context.plan.ceremony.rawValue) has no step '\(step.text)'")
         }

@@ -14,6 +14,29 @@ final class RootKeyWork {
     /// Key name → repository → the root certificate issued in this ceremony (Notary).
     private(set) var certificates: [String: [String: (pem: String, key: MetadataKey)]] = [:]
 
+    /// Performs the steps every root ceremony does the same way: generating a key, issuing its
+    /// root certificates, verifying the signed roots, and writing the public files.
+    ///
+    /// - Returns: false when `step` is none of them, so the procedure performs it.
+    func performShared(_ step: CeremonyStep, drafts: RootDrafts?, context: CeremonyContext) throws -> Bool {
+        switch step.action {
+        case let .generateKey(name):
+            try generate(name, context: context)
+        case let .issueCertificate(name, repository):
+            try issueCertificate(name, repository: repository, isLast: repository == context.plan.repositories.last, context: context)
+        case .verify:
+            try context.required(drafts, "the root metadata").verify(context: context)
+        case .writeBundle:
+            let drafts = try context.required(drafts, "the root metadata")
+            try context.output.writePlan(context.plan.source)
+            try writePublicFiles(roots: drafts.drafts.mapValues(\.root), context: context)
+            try drafts.write(to: context.output)
+        default:
+            return false
+        }
+        return true
+    }
+
     /// Generates `name`'s key on its open token under ``KeyPolicy`` and records what was read back.
     func generate(_ name: String, context: CeremonyContext) throws {
         let planned = try context.required(context.resolved.key(name), "key '\(name)' in the plan")
