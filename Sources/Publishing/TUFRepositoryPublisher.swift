@@ -27,21 +27,21 @@ package enum TUFRepositoryPublisher {
             throw PublishableBundle.Refusal(description: "\(directory.path) is not a folder; give the repository's metadata directory")
         }
         var outcome = Outcome(written: [], alreadyPresent: [], notes: [])
-        // Refuse before writing anything.
-        for root in roots {
-            let url = directory.appendingPathComponent("\(root.version).root.json")
-            guard FileManager.default.fileExists(atPath: url.path) else { continue }
-            let present: [UInt8]
-            do {
-                present = Array(try BundlePath.read(url))
-            } catch {
-                throw PublishableBundle.Refusal(description: "\(error)")
-            }
-            guard present == root.bytes else {
-                throw PublishableBundle.Refusal(description: "\(url.path) already holds a different version \(root.version) of the root: publishing would fork the repository's root history; nothing was written")
-            }
-            outcome.alreadyPresent.append(url.lastPathComponent)
+        // Refuse before writing anything: every file in the directory that is, or is named as, a
+        // root is compared with the bundle's version of the same number (a fork), and a repository
+        // already past the bundle's newest version is not taken back.
+        let present = try presentRoots(in: directory)
+        if let newest = roots.last, let ahead = present.filter({ ($0.version ?? 0) > newest.version }).max(by: { ($0.version ?? 0) < ($1.version ?? 0) }) {
+            throw PublishableBundle.Refusal(description: "\(directory.path) is already at root version \(ahead.version ?? 0) (\(ahead.name)), newer than this bundle's version \(newest.version); nothing was written")
         }
+        for root in roots {
+            for other in present where other.version == root.version && other.bytes != root.bytes {
+                throw PublishableBundle.Refusal(description: "\(directory.appendingPathComponent(other.name).path) already holds a different version \(root.version) of the root: publishing would fork the repository's root history; nothing was written")
+            }
+        }
+        // What is left of the bundle's versions is either there byte for byte, or new.
+        let presentNames = Set(present.map(\.name))
+        outcome.alreadyPresent = roots.map { "\($0.version).root.json" }.filter(presentNames.contains)
         for root in roots where !outcome.alreadyPresent.contains("\(root.version).root.json") {
             let name = "\(root.version).root.json"
             do {
@@ -61,6 +61,28 @@ package enum TUFRepositoryPublisher {
         }
         outcome.notes.append(contentsOf: onlineRoleNotes(roots))
         return outcome
+    }
+
+    /// Every file in `directory` that is named as a root (`N.root.json`, `root.json`, or any
+    /// `*.root.json`), with the version its name or its content claims.
+    static func presentRoots(in directory: URL) throws -> [(name: String, version: Int?, bytes: [UInt8])] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var result: [(name: String, version: Int?, bytes: [UInt8])] = []
+        for name in names.sorted() where name == "root.json" || name.hasSuffix(".root.json") {
+            let bytes: [UInt8]
+            do {
+                bytes = Array(try BundlePath.read(directory.appendingPathComponent(name)))
+            } catch {
+                throw PublishableBundle.Refusal(description: "\(error)")
+            }
+            let signed = (try? SignedMetadata(bytes: bytes)).flatMap { try? RootMetadata(signed: $0.signed) }
+            let named = name == "root.json" ? nil : Int(name.dropLast(".root.json".count))
+            result.append((name, signed.map { Int($0.version) } ?? named, bytes))
+            if let named, let claimed = signed?.version, Int(claimed) != named {
+                result.append((name, named, bytes))
+            }
+        }
+        return result
     }
 
     /// Which online roles must be re-signed because the newest root changed their keys.

@@ -104,6 +104,24 @@ struct PublishTests {
         let walk = try PythonTUF.walk(repo, target: "hello.txt")
         #expect(walk.ok && walk.root_version == 3 && walk.target_found == true, "\(walk.error ?? "")")
 
+        // An older bundle is never published over a newer repository.
+        let older = try Self.keyceremony(["publish", "\(out)/02-root-rotation", "--tuf-repo", repo, "--allow-rehearsal"])
+        #expect(older.status == 1, "\(older.output)")
+        #expect(older.stderr.contains("is already at root version 3"), "\(older.stderr)")
+        // An unversioned root.json holding another version 2 is a fork too.
+        let second = scratch.path("repo2")
+        _ = try ProcessRunner.run("cp", ["-a", repo, second])
+        try FileManager.default.removeItem(atPath: "\(second)/2.root.json")
+        try FileManager.default.removeItem(atPath: "\(second)/3.root.json")
+        try FileManager.default.removeItem(atPath: "\(second)/root.json")
+        var other = try SignedMetadata(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: "\(out)/02-root-rotation/public/metadata/rehearsal/2.root.json"))))
+        other.signatures.removeLast()
+        try Data(try other.fileBytes(dialect: .tuf)).write(to: URL(fileURLWithPath: "\(second)/root.json"))
+        let unversionedFork = try Self.keyceremony(["publish", "\(out)/03-root-resign", "--tuf-repo", second, "--allow-rehearsal"])
+        #expect(unversionedFork.status == 1, "\(unversionedFork.output)")
+        #expect(unversionedFork.stderr.contains("root.json already holds a different version 2"), "\(unversionedFork.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(second)/2.root.json"))
+
         let wrongDialect = try Self.keyceremony(["publish", "\(out)/03-root-resign", "--notary-server", "http://127.0.0.1:9", "--gun", "x/y", "--allow-rehearsal", "--insecure-http"])
         #expect(wrongDialect.status == 2, "\(wrongDialect.output)")
     }

@@ -122,6 +122,29 @@ struct RootRotationTests {
         #expect(digest.lines.contains("current rehearsal 2.root.json \(PlanDigest(of: file).hex)"), "\(digest.lines)")
         let swapped = try PlanCheck.run(planAt: URL(fileURLWithPath: "\(life.out)/plans/tampered.yaml"), profileAt: nil)
         #expect(swapped.ceremonyDigest.map { $0.digest != digest.digest } ?? true)
+
+        // Roots the chain would not use are refused, not skipped: a stray name, an unversioned
+        // root.json that is not the newest, and a history that does not start at version 1.
+        let source = "\(life.out)/03-root-resign/public/metadata/rehearsal"
+        func folder(_ name: String, versions: [Int], extra: [(String, Int)] = []) throws {
+            let path = life.scratch.path(name)
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            for version in versions { try FileManager.default.copyItem(atPath: "\(source)/\(version).root.json", toPath: "\(path)/\(version).root.json") }
+            for (file, version) in extra { try FileManager.default.copyItem(atPath: "\(source)/\(version).root.json", toPath: "\(path)/\(file)") }
+        }
+        try folder("stray", versions: [1, 2], extra: [("03.root.json", 3)])
+        try folder("unversioned", versions: [1, 2], extra: [("root.json", 3)])
+        try folder("no-first", versions: [2, 3])
+        for (name, message) in [("stray", "holds 03.root.json, which is not named N.root.json"),
+                                ("unversioned", "is not the same file as 2.root.json"),
+                                ("no-first", "the oldest version found is 2, not 1")] {
+            try resign.replacingOccurrences(of: "previous: ../../tampered", with: "previous: ../../\(name)")
+                .write(toFile: "\(life.out)/plans/\(name).yaml", atomically: true, encoding: .utf8)
+            let oddRun = try life.run("\(life.out)/plans/\(name).yaml", into: "\(name)-out")
+            #expect(oddRun.status == 2, "\(name): \(oddRun.output)")
+            #expect(oddRun.stderr.contains(message), "\(name): \(oddRun.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: "\(life.out)/\(name)-out"))
+        }
     }
 
     @Test("a kept key looked for on the wrong token stops at that step, naming holder and token; a rotation without a lost token completes and verifies")

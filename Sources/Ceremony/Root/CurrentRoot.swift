@@ -43,6 +43,15 @@ struct CurrentRoot {
         return []
     }
 
+    /// The folder ``files(previous:repository:only:)`` took the chain from.
+    static func folder(previous: URL, repository: String, only: Bool) -> URL? {
+        folders(previous: previous, repository: repository, only: only).first { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains { name in
+                name.hasSuffix(".root.json") && Int(name.dropLast(".root.json".count)).map { "\($0).root.json" == name && $0 >= 1 } == true
+            }
+        }
+    }
+
     /// Finds, reads and verifies the chain for `repository`.
     ///
     /// Expiry of the current root is only reported through `say`: re-signing an expired root is
@@ -58,6 +67,27 @@ struct CurrentRoot {
         let found = files(previous: previous, repository: repository, only: only)
         guard !found.isEmpty else {
             throw refuse("no N.root.json files under \(previous.path) (looked in its public/metadata/\(repository) folder, metadata/\(repository), \(repository)\(only ? " and the folder itself" : ""))")
+        }
+        // Everything in the folder that claims to be a root must be part of the one chain read:
+        // a stray name (03.root.json) or an unversioned root.json that is not the newest version
+        // would let this ceremony sign a second, different version N+1 — a fork.
+        if let folder = folder(previous: previous, repository: repository, only: only) {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            let canonical = Set(found.map { "\($0.version).root.json" })
+            let strays = names.filter { $0.hasSuffix(".root.json") && !canonical.contains($0) }.sorted()
+            if !strays.isEmpty {
+                throw refuse("\(folder.path) holds \(strays.joined(separator: ", ")), which \(strays.count == 1 ? "is not named" : "are not named") N.root.json; a root history must hold each version once, under its own number. Remove or rename \(strays.count == 1 ? "it" : "them") after checking which root is current")
+            }
+            if names.contains("root.json"), let newest = found.last {
+                let unversioned = folder.appendingPathComponent("root.json")
+                let same = (try? SourceFile.read(unversioned).bytes) == (try? SourceFile.read(newest.url).bytes)
+                if !same {
+                    throw refuse("\(unversioned.path) is not the same file as \(newest.version).root.json, the newest version found; which root is current is unclear, so nothing is rotated from it")
+                }
+            }
+        }
+        if trustedRoot == nil, let first = found.first, first.version != 1 {
+            throw refuse("the oldest version found is \(first.version), not 1: a client bootstrapped with version 1 could not walk the chain. Add the earlier versions, or pin the root to verify from with trusted_root")
         }
         var chain: [MetadataFile] = []
         for (version, url) in found {
