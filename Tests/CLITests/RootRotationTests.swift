@@ -147,7 +147,7 @@ struct RootRotationTests {
         }
     }
 
-    @Test("a kept key looked for on the wrong token stops at that step, naming holder and token; a rotation without a lost token completes and verifies")
+    @Test("a kept key named on the wrong token is refused at preflight, naming holder and token, before anything is made; a rotation without a lost token completes and verifies")
     func wrongTokenAndLostToken() throws {
         let life = try Lifecycle()
         defer { life.scratch.remove() }
@@ -158,9 +158,12 @@ struct RootRotationTests {
         let wrong = try life.plan("wrong-token", threshold: 3, keys: [("Alice", "root-b", "key_id: \(alice)"), ("Carol", "root-c", "key_id: \(carol)"), ("Dave", "root-d", "key_id: \(dave)")])
         let failed = try life.run(wrong, into: "wrong-token")
         #expect(failed.status == 1, "\(failed.output)")
-        #expect(failed.stderr.contains("holder Alice, token 'root-b'"), "\(failed.stderr)")
-        #expect(failed.stderr.contains("this token holds no private key whose public key is key 'root-b' of the current root"), "\(failed.stderr)")
+        // Found at preflight, by the public key objects, before any PIN or key: nothing is made.
+        #expect(failed.stderr.contains("preflight found 1 problem; nothing was created and no key was made"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("holder Alice, key 'root-b': token 'root-b'"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("holds no key whose public key is the current root's \(alice)"), "\(failed.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(life.out)/wrong-token"))
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: life.out)) ?? []).allSatisfy { !$0.hasPrefix("wrong-token.failed-") })
 
         // Dave's token is lost: version 3 needs 3 of 3, so Alice and Carol alone cannot replace it.
         let lost = try life.plan("lost-token", threshold: 2, keys: [("Alice", "root-a", "key_id: \(alice)"), ("Carol", "root-c", "key_id: \(carol)")],

@@ -123,6 +123,7 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
             problems.append((text: "\(error)", input: true))
         }
         problems += context.desk.preflight(labels: labels).map { (text: $0, input: false) }
+        problems += (procedure?.preflightProblems(desk: context.desk) ?? []).map { (text: $0, input: false) }
         // A token that cannot make or sign with its planned algorithm is refused before any key exists.
         problems += context.desk.capabilityProblems(resolved).map { (text: $0, input: false) }
         if !options.rehearsal && context.desk.isSoftwareModule && options.allowSoftwareToken == nil {

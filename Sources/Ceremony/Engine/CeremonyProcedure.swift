@@ -27,6 +27,10 @@ protocol CeremonyProcedure: AnyObject {
     /// - Throws: ``CeremonyFailure`` marked as an input error.
     init(resolved: ResolvedPlan, context: CeremonyContext) throws
 
+    /// Problems only this kind of ceremony can see before anything is made (for a rotation: a
+    /// kept or leaving key that is not on its token); empty when all is well.
+    func preflightProblems(desk: TokenDesk) -> [String]
+
     /// Lines said before the first step: what the ceremony needs, in words.
     var summary: [String] { get }
 
@@ -46,6 +50,8 @@ protocol CeremonyProcedure: AnyObject {
 }
 
 extension CeremonyProcedure {
+    func preflightProblems(desk: TokenDesk) -> [String] { [] }
+
     var onlineKeys: [String: MetadataKey] { [:] }
     func thresholdsMet(context: CeremonyContext) -> Bool { false }
 

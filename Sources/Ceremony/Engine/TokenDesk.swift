@@ -111,6 +111,21 @@ final class TokenDesk {
         return problems
     }
 
+    /// Whether the token preflight found for `name` holds the public key `spki`; a problem in
+    /// words when it does not (the key a rotation keeps is on another token, or was deleted).
+    func missingKey(_ name: String, spki: [UInt8], keyIDs: [String]) -> String? {
+        guard let module, let identity = identities[name], let planned = keys[name] else { return nil }
+        let who = "holder \(planned.key.holder), key '\(name)'"
+        do {
+            let session = try module.openSession(on: try TokenCheck.find(planned.token, in: module))
+            defer { session.close() }
+            if try session.holdsPublicKey(spki) { return nil }
+            return "\(who): token \(identity) holds no key whose public key is the current root's \(keyIDs.joined(separator: ", ")); check that this is the right token"
+        } catch {
+            return "\(who): token \(identity) could not be checked: \(error)"
+        }
+    }
+
     /// Planned keys whose tokens cannot generate or sign with their algorithm (``TokenCapabilityCheck``).
     func capabilityProblems(_ resolved: ResolvedPlan) -> [String] {
         guard let module else { return [] }

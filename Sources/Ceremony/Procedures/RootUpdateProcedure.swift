@@ -101,6 +101,14 @@ final class RootUpdateProcedure: CeremonyProcedure {
 
     func rootFiles(in directory: URL) -> [String: URL] { Self.rootFilesIn(directory, repositories: repositories) }
 
+    /// Every existing key whose holder brings a token must be on that token, found by its
+    /// public key, before anyone makes a key or signs.
+    func preflightProblems(desk: TokenDesk) -> [String] {
+        existing.sorted(by: { $0.key < $1.key }).compactMap { name, key in
+            desk.missingKey(name, spki: key.spki, keyIDs: repositories.flatMap { key.currentKeyIDs[$0] ?? [] })
+        }
+    }
+
     /// Every key of the current root must be named in the plan, kept or leaving, and every
     /// named key must be in the current root of every repository.
     private static func matchKeys(plan: Plan, body: RootUpdatePlan, current: [String: CurrentRoot]) throws -> [String: ExistingKey] {

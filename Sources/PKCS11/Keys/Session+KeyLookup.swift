@@ -65,6 +65,18 @@ extension Session {
         throw .keyNotFound(what: "the key with the expected public key", token: identity)
     }
 
+    /// Whether the token holds a public key object whose key is `spki` (DER SubjectPublicKeyInfo).
+    /// Public key objects are readable without a login, so this can be asked before any PIN.
+    public func holdsPublicKey(_ spki: [UInt8]) throws(PKCS11Error) -> Bool {
+        let template = AttributeTemplate().add(UInt(CKA_CLASS), ulong: UInt(CKO_PUBLIC_KEY))
+        for handle in try findObjects(template) {
+            guard let algorithm = try? algorithm(of: handle),
+                  let candidate = try? PublicKeyExport.subjectPublicKeyInfo(session: self, publicKey: handle, algorithm: algorithm, label: "") else { continue }
+            if candidate == spki { return true }
+        }
+        return false
+    }
+
     func algorithm(of object: CK_OBJECT_HANDLE) throws(PKCS11Error) -> KeyAlgorithm? {
         guard let keyType = try ulongAttribute(UInt(CKA_KEY_TYPE), of: object) else { return nil }
         let parameters = try attribute(UInt(CKA_EC_PARAMS), of: object)
