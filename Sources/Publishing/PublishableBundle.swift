@@ -20,6 +20,10 @@ package struct PublishableBundle {
     /// - Throws: ``Refusal`` when it is not a complete ceremony output, its bundle check or
     ///   verification finds anything, or it is a rehearsal and `allowRehearsal` is false.
     package static func open(_ directory: URL, allowRehearsal: Bool, at time: Date = Date()) throws -> PublishableBundle {
+        if directory.standardizedFileURL.lastPathComponent == BundlePath.publicFolder,
+           FileManager.default.fileExists(atPath: directory.appendingPathComponent(BundlePath.manifest).path) {
+            throw Refusal(description: "\(directory.path) is the bundle's public/ folder; give the ceremony output directory that holds it, so its transcript and manifest are checked with it")
+        }
         let check = BundleCheck.run(directory: directory)
         guard check.isValid, let manifest = check.manifest else {
             throw Refusal(description: "\(directory.path) is not a complete, consistent ceremony bundle: " + check.problems.joined(separator: "; "))

@@ -122,6 +122,11 @@ struct PublishTests {
         #expect(unversionedFork.stderr.contains("root.json already holds a different version 2"), "\(unversionedFork.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(second)/2.root.json"))
 
+        let notFolder = try Self.keyceremony(["publish", "\(out)/03-root-resign", "--tuf-repo", "\(repo)/1.root.json", "--allow-rehearsal"])
+        #expect(notFolder.status == 2 && notFolder.stderr.contains("is not a folder"), "\(notFolder.output)")
+        let publicOnly = try Self.keyceremony(["publish", "\(out)/03-root-resign/public", "--tuf-repo", repo, "--allow-rehearsal"])
+        #expect(publicOnly.status == 1 && publicOnly.stderr.contains("give the ceremony output directory that holds it"), "\(publicOnly.output)")
+
         let wrongDialect = try Self.keyceremony(["publish", "\(out)/03-root-resign", "--notary-server", "http://127.0.0.1:9", "--gun", "x/y", "--allow-rehearsal", "--insecure-http"])
         #expect(wrongDialect.status == 2, "\(wrongDialect.output)")
     }

@@ -73,6 +73,10 @@ struct PublishCommand: ParsableCommand {
             throw CommandFailure.exit(error, usage: false)
         }
         if let tufRepo {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: tufRepo, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CommandFailure.exit(PublishableBundle.Refusal(description: "--tuf-repo \(tufRepo) is not a folder; give the repository's metadata directory"), usage: true)
+            }
             try publishTUF(published, into: URL(fileURLWithPath: tufRepo))
         } else if let notaryServer, let gun {
             try publishNotary(published, server: notaryServer, gun: gun)
