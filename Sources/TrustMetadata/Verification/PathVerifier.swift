@@ -240,13 +240,21 @@ public struct PathVerifier: Sendable {
         return best?.1
     }
 
-    /// Directories holding root or targets metadata, searched breadth-first to a bounded depth.
+    /// How many directories a search lists at most: a path such as `/` or `/proc` must end the
+    /// search quickly, not walk the whole machine.
+    static let maximumSearchedDirectories = 10_000
+
+    /// Directories holding root or targets metadata, searched breadth-first to a bounded depth
+    /// and a bounded number of directories.
     static func metadataDirectories(under base: URL) -> [URL] {
         var found: [URL] = []
         var level: [URL] = [base]
+        var listed = 0
         for _ in 0..<maximumSearchDepth {
             var nextLevel: [URL] = []
             for directory in level {
+                listed += 1
+                if listed > maximumSearchedDirectories { return found.sorted { $0.path < $1.path } }
                 guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
                 if names.contains(where: { $0 == "root.json" || $0.hasSuffix(".root.json") || latest("targets", in: [$0]) != nil }) {
                     found.append(directory)
