@@ -338,9 +338,17 @@ struct ExpiryCommandTests {
 
     @Test("input errors exit 2 with a plain reason")
     func inputErrors() throws {
-        // A path such as /proc ends the bounded search quickly instead of walking the machine.
-        let machine = try ProcessRunner.run("timeout", ["60", try TestPaths.keyceremony, "expiry", "/proc"])
-        #expect(machine.status == 2, "\(machine.output)")
+        // The search lists at most 10,000 directories, so a path such as / ends quickly: a root
+        // beyond that many directories is not reached (it would be, and give exit 0 or 1, without the bound).
+        let wide = try TemporaryDirectory("expiry-wide")
+        defer { wide.remove() }
+        for index in 0..<10_050 {
+            try FileManager.default.createDirectory(atPath: wide.path(String(format: "d%05d", index)), withIntermediateDirectories: false)
+        }
+        try FileManager.default.copyItem(atPath: TestPaths.path("fixtures/realworld/tuf-rsa-pss-max-salt.root.json"), toPath: wide.path("d10049/root.json"))
+        let bounded = try ProcessRunner.run("timeout", ["60", try TestPaths.keyceremony, "expiry", wide.path("")])
+        #expect(bounded.status == 2, "\(bounded.output)")
+        #expect(bounded.stderr.contains("no root.json, N.root.json or targets.json found"), "\(bounded.stderr)")
         let scratch = try TemporaryDirectory("expiry-bad")
         defer { scratch.remove() }
         let tuf = TestPaths.path("fixtures/tuf/python-tuf")
