@@ -23,6 +23,25 @@ enum StepPlanner {
                      "read the plan digest aloud; \(confirmers) it matches the digest of the reviewed plan")
     }
 
+    /// A holder's visit to make a new root key: insert the token, generate the key and, where root
+    /// keys are certificates, issue one per repository on the same visit.
+    static func keyGenerationVisit(_ entry: ResolvedPlan.ResolvedKey, plan: Plan) -> [CeremonyStep.Draft] {
+        let key = entry.key
+        let algorithm = key.algorithm?.spokenName ?? ""
+        var drafts: [CeremonyStep.Draft] = [
+            .init(key.holder, .insertToken(key: key.name), "insert \(entry.token.spoken) and enter its PIN"),
+            .init(key.holder, .generateKey(key: key.name),
+                  "generate \(article(algorithm)) \(algorithm) key '\(key.name)' on the token and read its attributes back"),
+        ]
+        if plan.dialect.rootKeysAreCertificates {
+            for repository in plan.repositories {
+                drafts.append(.init(key.holder, .issueCertificate(key: key.name, repository: repository),
+                                    "issue the root certificate of key '\(key.name)' for '\(repository)' on the token"))
+            }
+        }
+        return drafts
+    }
+
     /// The last steps of every ceremony that writes a bundle.
     static func closing() -> [CeremonyStep.Draft] {
         [.init(CeremonyStep.officerName, .writeBundle, "write the public files to the output directory"),

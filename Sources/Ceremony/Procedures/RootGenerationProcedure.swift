@@ -17,17 +17,7 @@ final class RootGenerationProcedure: CeremonyProcedure {
         let officer = CeremonyStep.officerName
         var drafts = [StepPlanner.confirmDigest(plan)]
         for entry in resolved.keys {
-            let key = entry.key
-            let algorithm = key.algorithm?.spokenName ?? ""
-            drafts.append(.init(key.holder, .insertToken(key: key.name), "insert \(entry.token.spoken) and enter its PIN"))
-            drafts.append(.init(key.holder, .generateKey(key: key.name),
-                                "generate \(StepPlanner.article(algorithm)) \(algorithm) key '\(key.name)' on the token and read its attributes back"))
-            if plan.dialect.rootKeysAreCertificates {
-                for repository in plan.repositories {
-                    drafts.append(.init(key.holder, .issueCertificate(key: key.name, repository: repository),
-                                        "issue the root certificate of key '\(key.name)' for '\(repository)' on the token"))
-                }
-            }
+            drafts += StepPlanner.keyGenerationVisit(entry, plan: plan)
         }
         let repositories = plan.repositories.map { "'\($0)'" }.joined(separator: ", ")
         let files = plan.repositories.count > 1 ? "root.json for each of" : "root.json for"

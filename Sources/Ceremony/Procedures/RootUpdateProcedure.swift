@@ -27,17 +27,7 @@ final class RootUpdateProcedure: CeremonyProcedure {
         drafts.append(.init(officer, .reviewRootChanges,
                             "read the current root, verified from its first version, and say who must sign for the current and the next version"))
         for entry in resolved.keys where newKeys.contains(entry.key.name) {
-            let key = entry.key
-            let algorithm = key.algorithm?.spokenName ?? ""
-            drafts.append(.init(key.holder, .insertToken(key: key.name), "insert \(entry.token.spoken) and enter its PIN"))
-            drafts.append(.init(key.holder, .generateKey(key: key.name),
-                                "generate \(StepPlanner.article(algorithm)) \(algorithm) key '\(key.name)' on the token and read its attributes back"))
-            if plan.dialect.rootKeysAreCertificates {
-                for repository in plan.repositories {
-                    drafts.append(.init(key.holder, .issueCertificate(key: key.name, repository: repository),
-                                        "issue the root certificate of key '\(key.name)' for '\(repository)' on the token"))
-                }
-            }
+            drafts += StepPlanner.keyGenerationVisit(entry, plan: plan)
         }
         if plan.dialect.rootKeysAreCertificates {
             // Kept keys whose certificates run out before the new root get new ones before the root is built.

@@ -28,9 +28,10 @@ struct CurrentRoot {
         return folders
     }
 
-    /// The `N.root.json` files of `repository` under `previous`, oldest first, from the first of
-    /// ``folders(previous:repository:only:)`` that holds any; empty when none does.
-    static func files(previous: URL, repository: String, only: Bool) -> [(version: Int, url: URL)] {
+    /// Where the chain of `repository` is under `previous`: the first of
+    /// ``folders(previous:repository:only:)`` holding any `N.root.json`, every name in it, and its
+    /// `N.root.json` files oldest first; nil when no folder holds one.
+    static func locate(previous: URL, repository: String, only: Bool) -> (folder: URL, names: [String], files: [(version: Int, url: URL)])? {
         for folder in folders(previous: previous, repository: repository, only: only) {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
             let found = names.compactMap { name -> (version: Int, url: URL)? in
@@ -38,18 +39,14 @@ struct CurrentRoot {
                       version >= 1, String(version) + ".root.json" == name else { return nil }
                 return (version, folder.appendingPathComponent(name))
             }.sorted { $0.version < $1.version }
-            if !found.isEmpty { return found }
+            if !found.isEmpty { return (folder, names, found) }
         }
-        return []
+        return nil
     }
 
-    /// The folder ``files(previous:repository:only:)`` took the chain from.
-    static func folder(previous: URL, repository: String, only: Bool) -> URL? {
-        folders(previous: previous, repository: repository, only: only).first { folder in
-            ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains { name in
-                name.hasSuffix(".root.json") && Int(name.dropLast(".root.json".count)).map { "\($0).root.json" == name && $0 >= 1 } == true
-            }
-        }
+    /// The `N.root.json` files of `repository` under `previous`, oldest first; empty when none.
+    static func files(previous: URL, repository: String, only: Bool) -> [(version: Int, url: URL)] {
+        locate(previous: previous, repository: repository, only: only)?.files ?? []
     }
 
     /// Finds, reads and verifies the chain for `repository`.
@@ -64,27 +61,16 @@ struct CurrentRoot {
         func refuse(_ reason: String) -> CeremonyFailure {
             CeremonyFailure(step: nil, reason: "the current root of '\(repository)': \(reason)", isInputError: true)
         }
-        let found = files(previous: previous, repository: repository, only: only)
-        guard !found.isEmpty else {
+        guard let (folder, names, found) = locate(previous: previous, repository: repository, only: only) else {
             throw refuse("no N.root.json files under \(previous.path) (looked in its public/metadata/\(repository) folder, metadata/\(repository), \(repository)\(only ? " and the folder itself" : ""))")
         }
         // Everything in the folder that claims to be a root must be part of the one chain read:
         // a stray name (03.root.json) or an unversioned root.json that is not the newest version
         // would let this ceremony sign a second, different version N+1 — a fork.
-        if let folder = folder(previous: previous, repository: repository, only: only) {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            let canonical = Set(found.map { "\($0.version).root.json" })
-            let strays = names.filter { $0.hasSuffix(".root.json") && !canonical.contains($0) }.sorted()
-            if !strays.isEmpty {
-                throw refuse("\(folder.path) holds \(strays.joined(separator: ", ")), which \(strays.count == 1 ? "is not named" : "are not named") N.root.json; a root history must hold each version once, under its own number. Remove or rename \(strays.count == 1 ? "it" : "them") after checking which root is current")
-            }
-            if names.contains("root.json"), let newest = found.last {
-                let unversioned = folder.appendingPathComponent("root.json")
-                let same = (try? SourceFile.read(unversioned).bytes) == (try? SourceFile.read(newest.url).bytes)
-                if !same {
-                    throw refuse("\(unversioned.path) is not the same file as \(newest.version).root.json, the newest version found; which root is current is unclear, so nothing is rotated from it")
-                }
-            }
+        let canonical = Set(found.map { "\($0.version).root.json" })
+        let strays = names.filter { $0.hasSuffix(".root.json") && !canonical.contains($0) }.sorted()
+        if !strays.isEmpty {
+            throw refuse("\(folder.path) holds \(strays.joined(separator: ", ")), which \(strays.count == 1 ? "is not named" : "are not named") N.root.json; a root history must hold each version once, under its own number. Remove or rename \(strays.count == 1 ? "it" : "them") after checking which root is current")
         }
         if trustedRoot == nil, let first = found.first, first.version != 1 {
             throw refuse("the oldest version found is \(first.version), not 1: a client bootstrapped with version 1 could not walk the chain. Add the earlier versions, or pin the root to verify from with trusted_root")
@@ -95,6 +81,12 @@ struct CurrentRoot {
                 chain.append(MetadataFile(name: "\(repository)/\(version).root.json", bytes: Array(try SourceFile.read(url).bytes)))
             } catch {
                 throw refuse("\(error)")
+            }
+        }
+        if names.contains("root.json"), let newest = found.last {
+            let unversioned = folder.appendingPathComponent("root.json")
+            guard (try? SourceFile.read(unversioned).bytes).map(Array.init) == chain.last?.bytes else {
+                throw refuse("\(unversioned.path) is not the same file as \(newest.version).root.json, the newest version found; which root is current is unclear, so nothing is rotated from it")
             }
         }
         var trusted: MetadataFile?
