@@ -41,10 +41,18 @@ let package = Package(
         .target(
             name: "Ceremony",
             dependencies: [
-                "PKCS11", "TrustMetadata",
+                "PKCS11", "TrustMetadata", "SLIP39",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // SLIP-0039 Shamir shares: splitting, combining and mnemonic words; no token or ceremony code.
+        .target(
+            name: "SLIP39",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // The only network client (notary-server's API) and bundle publishing, kept out of the

@@ -64,6 +64,13 @@ struct KeyProvenance {
         var generated: [String: Int] = [:], found: [String: Int] = [:]
         var currentRoots: [String: (Int, TranscriptEvent.CurrentRootRead)] = [:]
         var spkiByName: [String: (String, String)] = [:]
+        // Keys wrapped for backup were generated extractable; restored keys are not local and
+        // were not always sensitive. Each is allowed only where its own record says so.
+        var wrapped = Set<String>()
+        var restored = Set<String>()
+        for record in records {
+            if case let .keyWrapped(key) = record.event { wrapped.insert(key.key) }
+        }
         for record in records {
             switch record.event {
             case .token(let token):
@@ -72,13 +79,16 @@ struct KeyProvenance {
                 generated[key.key] = record.seq
                 spkiByName[key.key] = (key.holder, key.spkiPEM)
                 for id in key.keyIDs { origins[id] = Origin(seq: record.seq, name: key.key, holder: key.holder, spkiPEM: key.spkiPEM) }
-                findings += attributeFindings(key.attributes, seq: record.seq, name: key.key)
+                findings += attributeFindings(key.attributes, seq: record.seq, name: key.key, backedUp: wrapped.contains(key.key))
+                findings += tokenFindings(key.key, seq: record.seq, tokens: tokens)
+            case .keyRestored(let key):
+                restored.insert(key.key)
                 findings += tokenFindings(key.key, seq: record.seq, tokens: tokens)
             case .keyFound(let key):
                 found[key.key] = record.seq
                 spkiByName[key.key] = (key.holder, key.spkiPEM)
                 for id in key.keyIDs { origins[id] = Origin(seq: record.seq, name: key.key, holder: key.holder, spkiPEM: key.spkiPEM) }
-                findings += attributeFindings(key.attributes, seq: record.seq, name: key.key)
+                findings += attributeFindings(key.attributes, seq: record.seq, name: key.key, restored: restored.contains(key.key), found: true)
                 findings += tokenFindings(key.key, seq: record.seq, tokens: tokens)
             case .certificate(let certificate):
                 if let (holder, pem) = spkiByName[certificate.key] {
@@ -108,6 +118,12 @@ struct KeyProvenance {
                         findings.append(AuditFinding(.provenance, at: "transcript.jsonl", expected: "key-found for '\(key.name)' (\(keyID))",
                                                      found: "no record", "the plan's kept key '\(key.name)' was never found on its token"))
                     }
+                    if plan.plan.body.restoredKeys.contains(key.name) && !restored.contains(key.name) {
+                        findings.append(AuditFinding(.provenance, at: "transcript.jsonl", expected: "key-restored for '\(key.name)'",
+                                                     found: "no record", "the plan's key '\(key.name)' was to be restored from backup, but no restore is recorded"))
+                    }
+                case .recoveryDrill:
+                    break
                 }
             }
         }
@@ -146,14 +162,30 @@ struct KeyProvenance {
         return findings
     }
 
-    /// Check 5: a non-backup key is sensitive, never extractable and made on its token.
-    private func attributeFindings(_ attributes: KeyAttributes, seq: Int, name: String) -> [AuditFinding] {
-        let rules: [(String, Bool?, Bool)] = [
-            ("CKA_SENSITIVE", attributes.sensitive, true), ("CKA_ALWAYS_SENSITIVE", attributes.alwaysSensitive, true),
-            ("CKA_EXTRACTABLE", attributes.extractable, false), ("CKA_NEVER_EXTRACTABLE", attributes.neverExtractable, true),
-            ("CKA_LOCAL", attributes.local, true),
+    /// Check 5: a key is sensitive, never extractable and made on its token; a key wrapped for
+    /// backup (a key-wrapped record) was extractable, and a key restored from backup (a
+    /// key-restored record) is non-extractable but neither local nor always sensitive.
+    private func attributeFindings(_ attributes: KeyAttributes, seq: Int, name: String, backedUp: Bool = false,
+                                   restored: Bool = false, found: Bool = false) -> [AuditFinding] {
+        var rules: [(String, Bool?, Bool)] = [
+            ("CKA_SENSITIVE", attributes.sensitive, true), ("CKA_ALWAYS_SENSITIVE", attributes.alwaysSensitive, !restored),
+            ("CKA_EXTRACTABLE", attributes.extractable, backedUp), ("CKA_NEVER_EXTRACTABLE", attributes.neverExtractable, !backedUp && !restored),
+            ("CKA_LOCAL", attributes.local, !restored),
         ]
-        return rules.compactMap { attribute, value, wanted in
+        if restored { rules.removeAll { $0.0 == "CKA_NEVER_EXTRACTABLE" } }
+        // A key found in a later ceremony that was backed up (or restored) before reports
+        // CKA_NEVER_EXTRACTABLE=false forever, while CKA_EXTRACTABLE=false; that history is in the
+        // earlier ceremony's transcript, so here it is a notice, not a finding against the key.
+        var notices: [AuditFinding] = []
+        if found, !backedUp, !restored, attributes.extractable == false, attributes.sensitive == true {
+            for (attribute, value) in [("CKA_NEVER_EXTRACTABLE", attributes.neverExtractable), ("CKA_ALWAYS_SENSITIVE", attributes.alwaysSensitive), ("CKA_LOCAL", attributes.local)] where value == false {
+                rules.removeAll { $0.0 == attribute }
+                notices.append(AuditFinding(.attributes, .notice, at: AuditFinding.record(seq), expected: "\(attribute)=true",
+                                            found: "\(attribute)=false",
+                                            "key '\(name)' is non-extractable now but was backed up or restored in an earlier ceremony; that ceremony's transcript records the wrap or the restore"))
+            }
+        }
+        return notices + rules.compactMap { attribute, value, wanted in
             guard value != wanted else { return nil }
             return AuditFinding(.attributes, at: AuditFinding.record(seq), expected: "\(attribute)=\(wanted)",
                                 found: "\(attribute)=\(value.map(String.init) ?? "not reported")",

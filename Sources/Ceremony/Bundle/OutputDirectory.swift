@@ -19,7 +19,9 @@ import TrustMetadata
 /// DIR/public/keys/<keyid>.pem
 /// DIR/public/keys/<keyid>.crt.pem
 /// DIR/public/metadata/<repository>/1.root.json, root.json
-/// DIR/backup/
+/// DIR/backup/<keyid>.wrapped.json  keys wrapped under a backup key (vault only)
+/// DIR/shares/<custodian>.txt|.html  rehearsal shares and printable share cards (0600; to be
+///                                   printed or handed out, then destroyed; never online)
 /// ```
 package final class OutputDirectory {
     /// Where the finished output will be.
@@ -155,6 +157,17 @@ package final class OutputDirectory {
         let url = backupDirectory.appendingPathComponent(relativePath)
         try SafeFile.makeDirectories(url.deletingLastPathComponent())
         try SafeFile.create(url, contents: data)
+    }
+
+    /// Writes `shares/<name>` (mode 0600): a rehearsal's share or a custodian's share card.
+    /// They are outside `public/`, so no manifest, digest or seal ever names their contents.
+    package func writeShareFile(_ data: Data, named name: String) throws {
+        try requireAssembling()
+        guard BundlePath.isSafeRelative(name), !name.contains("/") else { throw BundleError.unsafePath(name) }
+        let folder = workingDirectory.appendingPathComponent(BundlePath.sharesFolder)
+        try SafeFile.makeDirectories(folder)
+        chmod(folder.path, 0o700)
+        try SafeFile.create(folder.appendingPathComponent(name), contents: data, mode: 0o600)
     }
 
     // MARK: Finishing

@@ -116,9 +116,12 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
         for step in Procedure.steps(for: resolved) {
             // A generated key pair is labelled with its key name (``KeyPolicy``).
             if case let .generateKey(name) = step.action { labels[name, default: []].append(name) }
+            // A restored key is labelled with its key name too.
+            if case let .restoreKey(name) = step.action { labels[name, default: []].append(name) }
         }
         do {
             ceremonyDigest = try CeremonyDigest(plan: resolved.plan, profile: resolved.profile?.source)
+            context.ceremonyDigest = ceremonyDigest
         } catch {
             problems.append((text: "\(error)", input: true))
         }
@@ -316,6 +319,7 @@ enum CeremonyCatalog {
         switch kind {
         case .rootGeneration: return RootGenerationProcedure.self
         case .rootRotation, .rootResign: return RootUpdateProcedure.self
+        case .recovery: return RecoveryProcedure.self
         }
     }
 }

@@ -78,6 +78,8 @@ final class CeremonyContext {
     /// Set once the output directory exists, before the first step.
     var output: OutputDirectory!
     var currentStep: CeremonyStep?
+    /// The digest read aloud at the first step; set at preflight.
+    var ceremonyDigest: CeremonyDigest?
 
     init(resolved: ResolvedPlan, options: CeremonyOptions, console: CeremonyConsole, desk: TokenDesk, started: Date) {
         self.resolved = resolved

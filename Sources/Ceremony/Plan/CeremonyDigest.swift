@@ -14,6 +14,7 @@ import TrustMetadata
 /// online <role> <sha256 hex of that key file>      one line per role, sorted by role
 /// current <repository> <N>.root.json <sha256 hex>  rotation and re-sign: every current root file read
 /// trusted <sha256 hex>                              rotation and re-sign with a pinned trusted root
+/// backup <backup/file name> <sha256 hex>             recovery: every wrapped key file read
 /// ```
 package struct CeremonyDigest: Sendable, Equatable {
     package let digest: PlanDigest
@@ -33,13 +34,19 @@ package struct CeremonyDigest: Sendable, Equatable {
             files[role] = file.digest.hex
             lines.append("online \(role) \(file.digest.hex)")
         }
-        if case let .rootUpdate(body) = plan.body {
+        if let body = plan.body.rootUpdate {
             for repository in plan.repositories {
                 for (version, url) in CurrentRoot.files(previous: body.previous, repository: repository, only: plan.repositories.count == 1) {
                     lines.append("current \(repository) \(version).root.json \(try SourceFile.read(url).digest.hex)")
                 }
             }
             if let trusted = body.trustedRoot { lines.append("trusted \(try SourceFile.read(trusted).digest.hex)") }
+        }
+        if case let .recovery(body) = plan.body {
+            // An unreadable backup folder is the procedure's input error, reported in words there.
+            for entry in (try? BackupFolder.read(body.backup)) ?? [] {
+                lines.append("backup \(entry.path) \(entry.sha256)")
+            }
         }
         self.lines = lines
         self.onlineKeyFiles = files

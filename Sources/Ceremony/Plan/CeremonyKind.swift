@@ -9,8 +9,11 @@ package enum CeremonyKind: String, Sendable, Equatable, CaseIterable, Codable {
     case rootRotation = "root-rotation"
     /// Sign root version N+1 with the same keys and a new expiry.
     case rootResign = "root-resign"
+    /// Restore backed-up root keys from SLIP-39 shares onto new tokens, then sign root version
+    /// N+1 with them (as a rotation or re-sign).
+    case recovery = "recovery"
 
     /// Kinds later versions add; a plan naming one gets a clearer message
     /// than "unknown".
-    static let planned = ["delegation", "backup", "recovery"]
+    static let planned = ["delegation", "backup"]
 }

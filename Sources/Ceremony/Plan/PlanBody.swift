@@ -8,12 +8,25 @@ package enum PlanBody: Sendable, Equatable {
     case rootGeneration(RootGenerationPlan)
     /// `root-rotation` and `root-resign`: version N+1 of an existing root.
     case rootUpdate(RootUpdatePlan)
+    /// `recovery`: root keys restored from backup shares onto new tokens, then version N+1
+    /// signed with them as a rotation or re-sign plan says.
+    case recovery(RecoveryPlan)
+
+    /// The root update a `root-rotation`, `root-resign` or `recovery` plan makes.
+    package var rootUpdate: RootUpdatePlan? {
+        switch self {
+        case .rootGeneration: return nil
+        case let .rootUpdate(body): return body
+        case let .recovery(body): return body.update
+        }
+    }
 
     /// The root role the ceremony produces.
     package var root: RootRole {
         switch self {
         case let .rootGeneration(body): return body.root
         case let .rootUpdate(body): return body.root
+        case let .recovery(body): return body.update.root
         }
     }
 
@@ -22,16 +35,33 @@ package enum PlanBody: Sendable, Equatable {
         switch self {
         case let .rootGeneration(body): return body.onlineKeys
         case let .rootUpdate(body): return body.onlineKeys
+        case let .recovery(body): return body.update.onlineKeys
         }
     }
 
     /// Every key whose token comes to the ceremony, in plan order: the new root's keys,
-    /// then leaving keys that sign for the old threshold.
+    /// then leaving keys that sign for the old threshold, then a backup's drill token.
     package var tokenKeys: [RootKey] {
         switch self {
-        case let .rootGeneration(body): return body.root.keys
+        case let .rootGeneration(body): return body.root.keys + (body.backup.map { [$0.drill] } ?? [])
         case let .rootUpdate(body): return body.root.keys + body.leaving
+        case let .recovery(body): return body.update.root.keys + body.update.leaving
         }
+    }
+
+    /// Keys that leave the root: their tokens may stay away (a lost token does not sign).
+    package var leavingKeys: [RootKey] { rootUpdate?.leaving ?? [] }
+
+    /// Kept root keys a `recovery` restores from backup onto their (new) tokens.
+    package var restoredKeys: [String] {
+        if case let .recovery(body) = self { return body.keys }
+        return []
+    }
+
+    /// The backup a generation plan makes, if any.
+    package var backup: BackupPlan? {
+        if case let .rootGeneration(body) = self { return body.backup }
+        return nil
     }
 }
 
@@ -40,10 +70,10 @@ package struct RootGenerationPlan: Sendable, Equatable {
     package var root: RootRole
     /// All three online roles: a root lists a key for each.
     package var onlineKeys: OnlineKeyFiles
-    /// Kept opaque until the backup ceremony defines it.
-    package var backup: BackupSection?
+    /// Root keys marked `backup: true`, wrapped and split into SLIP-39 shares; nil without backup.
+    package var backup: BackupPlan?
 
-    package init(root: RootRole, onlineKeys: OnlineKeyFiles, backup: BackupSection?) {
+    package init(root: RootRole, onlineKeys: OnlineKeyFiles, backup: BackupPlan?) {
         self.root = root
         self.onlineKeys = onlineKeys
         self.backup = backup

@@ -122,7 +122,7 @@ package enum PlanCheck {
     /// A rotation's current root is read at the ceremony; missing here is only a warning, since
     /// plans are reviewed away from the room (as a module that is not installed).
     static func currentRootFindings(_ plan: Plan) -> [PlanDiagnostic] {
-        guard case let .rootUpdate(body) = plan.body else { return [] }
+        guard let body = plan.body.rootUpdate else { return [] }
         var findings: [PlanDiagnostic] = []
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: body.previous.path, isDirectory: &isDirectory) || !isDirectory.boolValue {

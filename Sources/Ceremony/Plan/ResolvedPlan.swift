@@ -57,7 +57,7 @@ package struct ResolvedPlan: Sendable, Equatable {
         }
         var keys: [ResolvedKey] = []
         var used: [TokenSelector: String] = [:]
-        let leaving = Set(tokenKeys.dropFirst(plan.root.keys.count).map(\.name))
+        let leaving = Set(plan.body.leavingKeys.map(\.name))
         for key in tokenKeys {
             let fromProfile = profile?.holders[key.holder]
             guard let token = fromProfile ?? key.token else {
@@ -86,6 +86,9 @@ package struct ResolvedPlan: Sendable, Equatable {
 
     /// The root threshold in words: "root: 2 of Alice, Bob, Carol".
     package var thresholdSummary: String { plan.root.summary }
+
+    /// The keys that sign root metadata: every entry but a backup's drill token.
+    package var rootKeys: [ResolvedKey] { keys.filter { $0.key.source != .recoveryDrill } }
 
     /// The resolved entry for the plan key `name`.
     package func key(_ name: String) -> ResolvedKey? { keys.first { $0.key.name == name } }

@@ -9,15 +9,16 @@ extension RootGenerationPlan {
     /// Reads and checks a `root-generation` body: new keys only, all three online keys.
     static func read(_ top: StrictMapping, dialect: Dialect?, directory: URL, sink: DiagnosticSink) -> RootGenerationPlan? {
         let root = top.required("root", expected: "a mapping with 'threshold' and 'keys'")
-            .flatMap { RootPlanFields.root($0, dialect: dialect, rules: .init(generate: true, existing: false), sink: sink) }
+            .flatMap { RootPlanFields.root($0, dialect: dialect, rules: .init(generate: true, existing: false, backup: true), sink: sink) }
         if let root { RootPlanFields.checkUnique(root.keys, sink: sink) }
         let onlineKeys = top.required("online_keys", expected: "a mapping of \(OnlineKeyFiles.roles.joined(separator: ", ")) to public key files")
             .flatMap { RootPlanFields.onlineKeys($0, required: true, directory: directory, sink: sink) }
-        let backup = top.optional("backup").flatMap { node -> BackupSection? in
-            guard let map = StrictMapping(node, "backup", sink: sink) else { return nil }
-            return BackupSection(keys: map.entries.map(\.key))
+        let backupNode = top.optional("backup")
+        let backup = root.flatMap { BackupPlan.read(backupNode, keys: $0.keys, sink: sink) }
+        if let backup, let root, root.keys.contains(where: { Array($0.holder.utf8) == Array(backup.drill.holder.utf8) }) {
+            sink.warning(top.raw("backup"), "drill holder '\(backup.drill.holder)' also holds a root key; a separate person for the drill token keeps the duties apart")
         }
-        guard let root, let onlineKeys else { return nil }
+        guard let root, let onlineKeys, backupNode == nil || backup != nil else { return nil }
         return RootGenerationPlan(root: root, onlineKeys: onlineKeys, backup: backup)
     }
 }

@@ -16,6 +16,8 @@ enum RootPlanFields {
         var existing: Bool
         /// Whether `token:` may be left out with no profile mapping (a leaving key that does not sign).
         var tokenOptional = false
+        /// `backup: true` — a new key backed up under SLIP-39 shares (root generation).
+        var backup = false
     }
 
     static func location(_ node: Node) -> SourceLocation {
@@ -108,7 +110,10 @@ enum RootPlanFields {
         var allowed = ["name", "holder", "token"]
         if rules.generate { allowed.append("algorithm") }
         if rules.existing { allowed.append("key_id") }
+        if rules.backup { allowed.append("backup") }
         map.rejectUnknownKeys(allowed: allowed)
+        let backupNode = map.optional("backup")
+        let backup = backupNode.flatMap { StrictYAML.bool($0, "backup", sink: sink) }
         let name = map.required("name", expected: "a short key name such as 'root-a'")
             .flatMap { FieldReaders.identifier($0, "key name", sink: sink) }
         let holder = map.required("holder", expected: "the name of the person who holds this key's token")
@@ -151,10 +156,12 @@ enum RootPlanFields {
                 sink.error(keyIDNode, "key_id '\(text)' is not a key ID; expected 64 lower-case hex digits as the current root lists them")
             }
         }
-        guard let name, let holder, let source, tokenNode == nil || token != nil else { return nil }
+        guard let name, let holder, let source, tokenNode == nil || token != nil, backupNode == nil || backup != nil else { return nil }
         var fields: [String: SourceLocation] = [:]
         for entry in map.entries { fields[entry.key] = location(entry.value) }
-        return RootKey(name: name, holder: holder, token: token, source: source, location: location(node), fieldLocations: fields)
+        var key = RootKey(name: name, holder: holder, token: token, source: source, location: location(node), fieldLocations: fields)
+        key.backup = backup ?? false
+        return key
     }
 
     /// Reads `online_keys`; with `required`, all three roles must be named (a first root lists a

@@ -42,6 +42,23 @@ enum StepPlanner {
         return drafts
     }
 
+    /// A backup's steps after the root is signed: the split, one hand-out per custodian, and the
+    /// recovery drill on its own token (a ceremony with backup does not close without it).
+    static func backupSteps(_ backup: BackupPlan, drill: ResolvedPlan.ResolvedKey) -> [CeremonyStep.Draft] {
+        let officer = CeremonyStep.officerName
+        var drafts: [CeremonyStep.Draft] = [
+            .init(officer, .splitBackupKey, "split the backup key into SLIP-39 shares (\(backup.summary)), write the wrapped keys to backup/ and wipe the backup key"),
+        ]
+        for custodian in backup.custodians {
+            drafts.append(.init(custodian, .handOutShare(custodian: custodian),
+                                "receive your share alone at the terminal, write it down, and type back the words asked for"))
+        }
+        drafts.append(.init(drill.key.holder, .insertToken(key: drill.key.name), "insert \(drill.token.spoken) (the drill token) and enter its PIN"))
+        drafts.append(.init(drill.key.holder, .recoveryDrill,
+                            "recovery drill: combine a random threshold of the new shares, restore every backed-up key on the drill token, prove each by a signature, and destroy the copies"))
+        return drafts
+    }
+
     /// The last steps of every ceremony that writes a bundle.
     static func closing() -> [CeremonyStep.Draft] {
         [.init(CeremonyStep.officerName, .writeBundle, "write the public files to the output directory"),

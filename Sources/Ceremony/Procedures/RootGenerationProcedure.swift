@@ -16,17 +16,24 @@ final class RootGenerationProcedure: CeremonyProcedure {
         let plan = resolved.plan
         let officer = CeremonyStep.officerName
         var drafts = [StepPlanner.confirmDigest(plan)]
-        for entry in resolved.keys {
+        for entry in resolved.rootKeys {
             drafts += StepPlanner.keyGenerationVisit(entry, plan: plan)
+            if entry.key.backup {
+                drafts.append(.init(entry.key.holder, .wrapKey(key: entry.key.name),
+                                    "wrap key '\(entry.key.name)' on the token under the backup key, for the vault"))
+            }
         }
         let repositories = plan.repositories.map { "'\($0)'" }.joined(separator: ", ")
         let files = plan.repositories.count > 1 ? "root.json for each of" : "root.json for"
         drafts.append(.init(officer, .buildMetadata, "build \(files) \(repositories) (\(resolved.thresholdSummary); expires \(plan.expires))"))
-        for entry in resolved.keys {
+        for entry in resolved.rootKeys {
             drafts.append(.init(entry.key.holder, .sign(key: entry.key.name),
                                 "insert \(entry.token.spoken), enter its PIN and sign the root metadata with key '\(entry.key.name)'"))
         }
         drafts.append(.init(officer, .verify, "verify every signature and the root metadata in software, as 'keyceremony verify' does"))
+        if let backup = plan.body.backup, let drill = resolved.key(BackupPlan.drillName) {
+            drafts += StepPlanner.backupSteps(backup, drill: drill)
+        }
         return drafts + StepPlanner.closing()
     }
 
@@ -34,13 +41,15 @@ final class RootGenerationProcedure: CeremonyProcedure {
     let onlineKeys: [String: MetadataKey]
     private let keyWork = RootKeyWork()
     private var drafts: RootDrafts?
+    private let backup: BackupWork?
 
     init(resolved: ResolvedPlan, context: CeremonyContext) throws {
         repositories = resolved.plan.repositories
         onlineKeys = try OnlineKeys.load(resolved.plan.onlineKeys, dialect: resolved.plan.dialect)
+        backup = resolved.plan.body.backup.map(BackupWork.init)
     }
 
-    var summary: [String] { [] }
+    var summary: [String] { backup?.summary ?? [] }
 
     func thresholdsMet(context: CeremonyContext) -> Bool { drafts?.thresholdsMet ?? false }
 
@@ -54,6 +63,18 @@ final class RootGenerationProcedure: CeremonyProcedure {
         case let .sign(name):
             _ = try context.desk.open(name, step: step, console: context.console, transcript: context.transcript)
             try keyWork.sign(name, drafts: try context.required(drafts, "the root metadata"), context: context)
+        case let .wrapKey(name):
+            let backup = try context.required(backup, "the backup")
+            let key = try context.required(keyWork.keys[name], "key '\(name)'")
+            let keyIDs = keyWork.certificates[name]?.values.map(\.key.keyID).sorted() ?? []
+            try backup.wrap(name, key: key, keyIDs: keyIDs, session: try context.desk.session(name, step: step), context: context)
+            context.desk.close(name)
+        case .splitBackupKey:
+            try context.required(backup, "the backup").split(context: context)
+        case let .handOutShare(custodian):
+            try context.required(backup, "the backup").handOut(custodian, context: context)
+        case .recoveryDrill:
+            try context.required(backup, "the backup").drill(context: context)
         default:
             throw CeremonyFailure(step: step, reason: "internal error: a root-generation has no step '\(step.text)'")
         }
@@ -65,7 +86,7 @@ final class RootGenerationProcedure: CeremonyProcedure {
             var root = RootMetadata(dialect: context.dialect, version: 1, expires: MetadataTime(context.expiry), keys: [:], roles: [:])
             var ids: [String: [String]] = [:]
             var rootKeyIDs: [String] = []
-            for planned in context.resolved.keys {
+            for planned in context.resolved.rootKeys {
                 let keyID = root.addKey(try keyWork.metadataKey(planned.key.name, repository: repository, context: context))
                 ids[planned.key.name] = [keyID]
                 rootKeyIDs.append(keyID)

@@ -67,10 +67,13 @@ final class RootUpdateProcedure: CeremonyProcedure {
     let onlineKeys: [String: MetadataKey]
     private let keyWork = RootKeyWork()
     private var drafts: RootDrafts?
+    /// Kept keys a recovery restores onto their tokens during the ceremony: not there at preflight.
+    private let restoredInCeremony: Set<String>
 
     init(resolved: ResolvedPlan, context: CeremonyContext) throws {
+        restoredInCeremony = Set(resolved.plan.body.restoredKeys)
         let plan = resolved.plan
-        guard case let .rootUpdate(body) = plan.body else {
+        guard let body = plan.body.rootUpdate else {
             throw CeremonyFailure(step: nil, reason: "internal error: a \(plan.ceremony.rawValue) plan without its body", isInputError: true)
         }
         self.body = body
@@ -89,12 +92,20 @@ final class RootUpdateProcedure: CeremonyProcedure {
 
     func thresholdsMet(context: CeremonyContext) -> Bool { drafts?.thresholdsMet ?? false }
 
+    /// The public key (SPKI DER) of the current root's key the plan names `name`, if it is one.
+    func currentPublicKey(_ name: String) -> [UInt8]? { existing[name]?.spki }
+
+    /// The key IDs the current roots list `name`'s key under.
+    func currentKeyIDs(_ name: String) -> [String] {
+        repositories.flatMap { existing[name]?.currentKeyIDs[$0] ?? [] }
+    }
+
     func rootFiles(in directory: URL) -> [String: URL] { Self.rootFilesIn(directory, repositories: repositories) }
 
     /// Every existing key whose holder brings a token must be on that token, found by its
     /// public key, before anyone makes a key or signs.
     func preflightProblems(desk: TokenDesk) -> [String] {
-        existing.sorted(by: { $0.key < $1.key }).compactMap { name, key in
+        existing.sorted(by: { $0.key < $1.key }).filter { !restoredInCeremony.contains($0.key) }.compactMap { name, key in
             desk.missingKey(name, spki: key.spki, keyIDs: repositories.flatMap { key.currentKeyIDs[$0] ?? [] })
         }
     }

@@ -45,8 +45,18 @@ package struct Rehearsal {
         Stage(kind: .rootGeneration, name: "01-root-generation", threshold: 2, holders: ["Alice", "Bob", "Carol"]),
         Stage(kind: .rootRotation, name: "02-root-rotation", threshold: 3, holders: ["Alice", "Carol", "Dave"]),
         Stage(kind: .rootResign, name: "03-root-resign", threshold: 3, holders: ["Alice", "Carol", "Dave"]),
+        Stage(kind: .recovery, name: "04-recovery", threshold: 3, holders: ["Alice", "Carol", "Dave"]),
     ]
     static let tokenLabels = ["Alice": "root-a", "Bob": "root-b", "Carol": "root-c", "Dave": "root-d"]
+    /// The backup: Alice's key is backed up at generation, shared 2 of 3 among these custodians,
+    /// drilled on Oscar's drill token, and recovered onto Alice's fresh token in the last stage.
+    static let custodians = ["Erin", "Frank", "Grace"]
+    static let backedUpHolder = "Alice"
+    static let drillHolder = "Oscar"
+    static let drillToken = "drill"
+    static let recoveryToken = "root-e"
+    /// Every token a rehearsal makes.
+    static var allTokenLabels: [String] { (Array(tokenLabels.values) + [drillToken, recoveryToken]).sorted() }
 
     package let directory: URL
     package let dialect: Dialect
@@ -72,7 +82,7 @@ package struct Rehearsal {
             throw Failure.directoryNotEmpty(directory.path)
         }
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-        _ = try tokens.create(labels: Self.tokenLabels.values.sorted())
+        _ = try tokens.create(labels: Self.allTokenLabels)
         let online = directory.appendingPathComponent("online")
         try SafeFile.makeDirectories(online)
         for role in OnlineKeyFiles.roles {
@@ -99,7 +109,9 @@ package struct Rehearsal {
             say("\n=== \(stage.name) ===")
             let plan = try Plan.load(contentsOf: planURL(stage))
             let resolved = try ResolvedPlan.resolve(plan: plan, profile: nil)
-            let console = try RehearsalConsole(pinFile: tokens.pinFilePath, assumeYes: true, output: say)
+            // A recovery reads the shares the rehearsed generation handed out.
+            let shares = stage.kind == .recovery ? outputURL(Self.stages[0]).appendingPathComponent(BundlePath.sharesFolder) : nil
+            let console = try RehearsalConsole(pinFile: tokens.pinFilePath, assumeYes: true, sharesDirectory: shares, output: say)
             let result = try CeremonyRunner.run(resolved, options: CeremonyOptions(output: outputURL(stage), rehearsal: true), console: console)
             let report = try PathVerifier(options: VerificationOptions(dialect: dialect, repository: repository))
                 .verify(path: outputURL(stage).path)
@@ -130,8 +142,21 @@ package struct Rehearsal {
             text += "previous: ../\(previous.name)\n"
             keyIDs = try currentKeyIDs(outputURL(previous))
         }
+        if stage.kind == .recovery {
+            text += """
+            recover:
+              backup: ../\(Self.stages[0].name)
+              keys: [\(Self.tokenLabels[Self.backedUpHolder] ?? "")]
+              custodians: [\(Self.custodians[0]), \(Self.custodians[2])]
+
+            """
+        }
         text += "root:\n  threshold: \(stage.threshold)\n  keys:\n"
-        for holder in stage.holders { text += keyEntry(holder, keyID: keyIDs[holder]) }
+        for holder in stage.holders {
+            let recovered = stage.kind == .recovery && holder == Self.backedUpHolder
+            text += keyEntry(holder, keyID: keyIDs[holder], token: recovered ? Self.recoveryToken : nil,
+                             backup: stage.kind == .rootGeneration && holder == Self.backedUpHolder)
+        }
         if stage.kind == .rootRotation {
             text += "leaving:\n"
             for holder in Stage.holdersLeaving(from: previous, to: stage) { text += keyEntry(holder, keyID: keyIDs[holder]) }
@@ -141,19 +166,32 @@ package struct Rehearsal {
             for role in OnlineKeyFiles.roles {
                 text += "  \(role): ../online/\(role)\(serverKeys[role] == nil ? ".pub.pem" : ".key.json")\n"
             }
+            text += """
+            backup:
+              group_threshold: 1
+              groups:
+                - threshold: 2
+                  custodians: [\(Self.custodians.joined(separator: ", "))]
+              iteration_exponent: 0
+              share_cards: true
+              drill:
+                holder: \(Self.drillHolder)
+                token: { label: \(Self.drillToken) }
+
+            """
         }
         text += "witnesses:\n  - Wendy\n"
         try SafeFile.create(planURL(stage), contents: Data(text.utf8))
     }
 
-    private func keyEntry(_ holder: String, keyID: String?) -> String {
+    private func keyEntry(_ holder: String, keyID: String?, token: String? = nil, backup: Bool = false) -> String {
         let label = Self.tokenLabels[holder] ?? holder
         let source = keyID.map { "key_id: \($0)" } ?? "algorithm: ecdsa-p256"
         return """
             - name: \(label)
               holder: \(holder)
-              token: { label: \(label) }
-              \(source)
+              token: { label: \(token ?? label) }
+              \(source)\(backup ? "\n      backup: true" : "")
 
         """
     }

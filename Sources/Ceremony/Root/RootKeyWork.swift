@@ -44,7 +44,11 @@ final class RootKeyWork {
         let session = try context.desk.session(name, step: context.currentStep)
         // Read-back exceptions apply only as the site profile names them, for this token's maker.
         let exceptions = context.resolved.keyPolicyExceptions.policyExceptions(for: session.token.identity)
-        let generate = { try session.generateKeyPair(algorithm, policy: KeyPolicy(label: name, exceptions: exceptions)) }
+        // A key marked for backup is extractable so that it can be wrapped, once, in this visit.
+        // It is generated modifiable, since only then can the token make it non-extractable for
+        // good right after the wrap (PKCS#11 lets CKA_EXTRACTABLE go from true to false only).
+        let policy = KeyPolicy(label: name, extractable: planned.key.backup, preferUnmodifiable: !planned.key.backup, exceptions: exceptions)
+        let generate = { try session.generateKeyPair(algorithm, policy: policy) }
         let key = algorithm.isSlowToGenerate
             ? try ProgressTicker.run("generating \(algorithm.spokenName) key on the token", say: context.console.say, generate)
             : try generate()
@@ -64,14 +68,17 @@ final class RootKeyWork {
         try context.transcript.append(.keyGenerated(.init(
             holder: planned.key.holder, key: name, algorithm: key.algorithm, label: key.label, ckaID: key.idHex,
             attributes: key.attributes, spkiPEM: material.pem, keyIDs: keyIDs, policyExceptions: used.isEmpty ? nil : used)))
-        if used.isEmpty {
+        if planned.key.backup {
+            context.console.say("  key '\(name)' generated: CKA_ID \(key.idHex); sensitive, extractable only to be wrapped for backup in this visit — read back and checked")
+        } else if used.isEmpty {
             context.console.say("  key '\(name)' generated: CKA_ID \(key.idHex); sensitive, never extractable, local — read back and checked")
         } else {
             let named = used.map { "\($0.attribute)=\($0.readBack) accepted by the site profile: \($0.reason)" }.joined(separator: "; ")
             context.console.say("  key '\(name)' generated: CKA_ID \(key.idHex); sensitive, never extractable — read back and checked; \(named)")
         }
         // Where root keys are certificates, the token stays logged in: they are issued next, on the same visit.
-        if !context.dialect.rootKeysAreCertificates { context.desk.close(name) }
+        // A key marked for backup is wrapped on the same visit, which closes the token.
+        if !context.dialect.rootKeysAreCertificates && !planned.key.backup { context.desk.close(name) }
     }
 
     /// Finds the key of `name` on its open token: the private key whose public key is `spki`
@@ -106,7 +113,7 @@ final class RootKeyWork {
             key: name, keyID: certificate.key.keyID, repository: repository, pem: certificate.pem,
             notBefore: RFC3339.format(notBefore), notAfter: RFC3339.format(context.expiry))))
         context.console.say("  root certificate of '\(name)' for '\(repository)': key ID \(certificate.key.keyID), valid until \(RFC3339.format(context.expiry))")
-        if isLast { context.desk.close(name) }
+        if isLast && context.resolved.key(name)?.key.backup != true { context.desk.close(name) }
     }
 
     /// The metadata key `name` is listed under in `repository`'s new root: its certificate for
