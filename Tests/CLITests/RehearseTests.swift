@@ -17,7 +17,7 @@ struct RehearseTests {
     /// No PIN appears in any file a rehearsal wrote outside pins.json, nor in what it printed.
     static func expectNoPINs(in directory: String, output: String) throws {
         let pins = try pins(directory)
-        #expect(pins.count == 8)
+        #expect(pins.count == 12)
         let files = FileManager.default.enumerator(atPath: directory)!.compactMap { $0 as? String }
             .filter { !$0.hasPrefix("softhsm/") }
         for file in files {
@@ -28,7 +28,51 @@ struct RehearseTests {
         for pin in pins { #expect(!output.contains(pin), "a PIN was printed") }
     }
 
-    static let stages = ["01-root-generation", "02-root-rotation", "03-root-resign"]
+    /// The recovery stage restored Alice's backed-up key onto the fresh token root-e, which then
+    /// signed version 4; the shares and the backup key appear nowhere but in shares/.
+    static func expectRecovery(in directory: String, repository: String, output: String) throws {
+        let transcript = try String(contentsOfFile: "\(directory)/04-recovery/public/transcript.jsonl", encoding: .utf8)
+        #expect(transcript.contains("\"event\":\"shares-combined\"") && transcript.contains("\"event\":\"key-restored\""))
+        let records = try TranscriptVerifier.verify(fileAt: URL(fileURLWithPath: "\(directory)/04-recovery/public/transcript.jsonl")).records
+        let restoredToken = records.contains { if case let .token(token) = $0.event { return token.key == "root-a" && token.label == "root-e" } else { return false } }
+        #expect(restoredToken, "Alice's key was used on token root-e")
+        #expect(records.contains { if case let .signature(signature) = $0.event { return signature.holder == "Alice" } else { return false } })
+        let generation = try String(contentsOfFile: "\(directory)/01-root-generation/public/transcript.jsonl", encoding: .utf8)
+        #expect(generation.contains("\"event\":\"recovery-drill\"") && generation.contains("\"event\":\"backup-split\""))
+
+        // The shares, the backup key (combined by the SLIP-39 reference) and its encodings appear
+        // in no file outside shares/ and in nothing printed.
+        let sharesDir = "\(directory)/01-root-generation/shares"
+        let shares = try ["Erin", "Frank", "Grace"].map { try String(contentsOfFile: "\(sharesDir)/\($0).txt", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
+        // Shares go to the reference on stdin, never in argv.
+        let combined = try ProcessRunner.run(try TestPaths.python, ["-c", "import shamir_mnemonic, sys; print(shamir_mnemonic.combine_mnemonics(sys.stdin.read().split('\\n')[:2]).hex())"],
+                                             stdin: Array(shares[0...1].joined(separator: "\n").utf8))
+        try #require(combined.status == 0, "\(combined.output)")
+        let keyHex = combined.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(keyHex.count == 64)
+        let keyBase64 = Data(ByteEncoding.decodeHex(keyHex) ?? []).base64EncodedString()
+        let backupFile = try #require(FileManager.default.contentsOfDirectory(atPath: "\(directory)/01-root-generation/backup").first)
+        let wrapped = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(directory)/01-root-generation/backup/\(backupFile)"))) as? [String: Any]
+        // The reference recovers exactly the key whose check value the backup file records.
+        let check = HMAC<SHA256>.authenticationCode(for: Array("keyceremony backup-key-check v1".utf8), using: SymmetricKey(data: ByteEncoding.decodeHex(keyHex) ?? []))
+        #expect(wrapped?["backup_key_check"] as? String == ByteEncoding.hex(Array(check)))
+        let windows = shares.flatMap { share -> [String] in
+            let words = share.split(separator: " ")
+            return stride(from: 0, to: words.count - 3, by: 4).map { words[$0..<$0 + 4].joined(separator: " ") }
+        }
+        let files = FileManager.default.enumerator(atPath: directory)!.compactMap { $0 as? String }
+            .filter { !$0.hasPrefix("softhsm/") && !$0.contains("/shares/") }
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: "\(directory)/\(file)") else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.contains(keyHex) && !text.contains(keyBase64), "the backup key appears in \(file)")
+            for window in windows { #expect(!text.contains(window), "share words appear in \(file)") }
+        }
+        #expect(!output.contains(keyHex) && !output.contains(keyBase64))
+        for window in windows { #expect(!output.contains(window), "share words were printed") }
+    }
+
+    static let stages = ["01-root-generation", "02-root-rotation", "03-root-resign", "04-recovery"]
 
     @Test("a TUF lifecycle rehearsal: python-tuf's ngclient, bootstrapped with version 1, updates through the rotation and the re-sign; verify, the transcript and the manifest agree")
     func tufRehearsal() throws {
@@ -83,6 +127,7 @@ struct RehearseTests {
         #expect(expires < MetadataTime(Date().addingTimeInterval(31 * 86_400)))
 
         try Self.expectNoPINs(in: out, output: run.output)
+        try Self.expectRecovery(in: out, repository: "rehearsal", output: run.output)
     }
 
     @Test("a Notary lifecycle rehearsal against notary-server: version 1 and a targets.json upload, a fresh notary client lists the repository and follows the rotation and the re-sign")
@@ -133,6 +178,7 @@ struct RehearseTests {
         }
 
         try Self.expectNoPINs(in: out, output: run.output)
+        try Self.expectRecovery(in: out, repository: "rehearsal", output: run.output)
     }
 
     @Test("rehearse refuses a directory that is not empty")

@@ -73,7 +73,7 @@ struct PlanCheckTests {
             .issueCertificate(key: "root-a", repository: "registry.example.com/platform/base"),
             .issueCertificate(key: "root-a", repository: "registry.example.com/platform/runtime"),
         ])
-        #expect(steps.count == 20)
+        #expect(steps.count == 27)
     }
 
     @Test("a site profile supplies and overrides tokens and the module; its digest is recorded")

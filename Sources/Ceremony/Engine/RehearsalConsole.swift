@@ -40,8 +40,13 @@ package final class RehearsalConsole: CeremonyConsole {
         return SecretBytes(bytes)
     }
 
+    /// A rehearsal's passphrase comes from the PIN file's `slip39_passphrase`, the one file
+    /// where rehearsal secrets may live.
     package func passphrase(prompt: String, confirm: Bool) throws(CeremonyConsoleError) -> SecretBytes {
-        throw .pinUnavailable("a rehearsal cannot type a SLIP-39 passphrase; rehearse with 'passphrase: false'")
+        guard let passphrase = pins.slip39Passphrase else {
+            throw .pinUnavailable("the rehearsal PIN file '\(pinPath)' has no slip39_passphrase for a backup with 'protection: passphrase'")
+        }
+        return SecretBytes(utf8: passphrase)
     }
 
     package var isRehearsal: Bool { true }
