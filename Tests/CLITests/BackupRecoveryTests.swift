@@ -272,3 +272,148 @@ struct BackupRecoveryTests {
         #expect(audit.errors.contains { $0.check == .backup && $0.location.hasSuffix(".wrapped.json") }, "\(audit.errors)")
     }
 }
+
+extension BackupRecoveryTests {
+    /// The share words each custodian was shown on the terminal, read back from the screen.
+    static func sharesShown(_ screen: String) -> [String: [String]] {
+        var shares: [String: [String]] = [:]
+        for block in screen.components(separatedBy: "SHARE FOR ").dropFirst() {
+            let name = String(block.prefix { $0 != " " })
+            let shown = block.components(separatedBy: "write the ").first ?? ""
+            var words: [Int: String] = [:]
+            let pattern = try! NSRegularExpression(pattern: "(\\d+)\\.\\s+([a-z]+)")
+            for match in pattern.matches(in: shown, range: NSRange(shown.startIndex..., in: shown)) {
+                guard let number = Range(match.range(at: 1), in: shown).flatMap({ Int(shown[$0]) }),
+                      let word = Range(match.range(at: 2), in: shown).map({ String(shown[$0]) }) else { continue }
+                words[number] = word
+            }
+            shares[name.capitalized] = words.keys.sorted().compactMap { words[$0] }
+        }
+        return shares
+    }
+
+    @Test("in production, each custodian sees their share alone on the terminal and types back words the tool picks; a recovery takes shares typed as 4-letter prefixes")
+    func productionHandOutAndEntry() throws {
+        let room = try CeremonyRoom("backup-pty", labels: ["root-a", "root-b", "drill", "new-a"])
+        defer { room.scratch.remove() }
+        let pins = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: room.pinFile))) as? [String: Any]
+        let tokens = pins?["tokens"] as? [String: [String: String]] ?? [:]
+        func pin(_ label: String) -> String { tokens[label]?["user_pin"] ?? "" }
+        let plan = try room.scratch.write("""
+        version: 1
+        ceremony: root-generation
+        dialect: tuf
+        description: Production backup at the terminal
+        repositories: [example]
+        expires: 30d
+        module: softhsm
+        root:
+          threshold: 1
+          keys:
+            - { name: root-a, holder: Alice, token: { label: root-a }, algorithm: ecdsa-p256, backup: true }
+            - { name: root-b, holder: Bob, token: { label: root-b }, algorithm: ecdsa-p256 }
+        online_keys:
+          targets: plans/keys/targets.pem
+          snapshot: plans/keys/snapshot.pem
+          timestamp: plans/keys/timestamp.pem
+        backup:
+          group_threshold: 1
+          groups:
+            - threshold: 2
+              custodians: [Erin, Frank]
+          iteration_exponent: 0
+          drill:
+            holder: Oscar
+            token: { label: drill }
+        witnesses: [Wendy]
+
+        """, to: "gen.yaml").path
+        var steps: [(String, String, String?)] = [
+            ("Wendy: if these words match", "Wendy", nil), ("Officer, type 'yes'", "yes", nil),
+            ("Alice, insert token 'root-a'", "yes", nil), ("Alice, enter the user PIN", pin("root-a"), nil),
+            ("Alice, type 'yes'", "yes", nil), ("Alice, type 'yes'", "yes", nil),
+            ("Bob, insert token 'root-b'", "yes", nil), ("Bob, enter the user PIN", pin("root-b"), nil), ("Bob, type 'yes'", "yes", nil),
+            ("Officer, type 'yes'", "yes", nil),
+            ("Alice, insert token 'root-a'", "yes", nil), ("Alice, enter the user PIN", pin("root-a"), nil),
+            ("Bob, insert token 'root-b'", "yes", nil), ("Bob, enter the user PIN", pin("root-b"), nil),
+            ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil),
+        ]
+        for custodian in ["Erin", "Frank"] {
+            steps += [("\(custodian), type 'yes' once everyone else", "yes", nil), ("\(custodian), write the 33 words down", "", nil)]
+            // The first typed-back word is wrong once: the share is shown again and asked anew.
+            if custodian == "Frank" { steps += [("of your share (4 letters", "zzzz", nil), ("\(custodian), write the 33 words down", "", nil)] }
+            steps += Array(repeating: ("of your share (4 letters", "{share-word}", nil), count: 3)
+        }
+        steps += [("Oscar, insert token 'drill'", "yes", nil), ("Oscar, enter the user PIN", pin("drill"), nil),
+                  ("Oscar, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil)]
+        let sandbox = try CLISandbox("backup-pty-terminal")
+        defer { sandbox.remove() }
+        let out = room.scratch.path("gen")
+        let generation = try sandbox.onTerminal(["env", "SOFTHSM2_CONF=\(room.tokens)/softhsm2.conf", try TestPaths.keyceremony, "run", plan,
+                                                 "--out", out, "--allow-software-token", "test room"], steps: steps)
+        try #require(generation.status == 0, "\(generation.output)")
+        #expect(generation.stdout.contains("\u{1B}[2J"), "the screen is cleared around each share")
+        #expect(generation.stdout.contains("that word does not match the share; the share is shown again"))
+        let shown = Self.sharesShown(generation.stdout)
+        let erin = try #require(shown["Erin"]), frank = try #require(shown["Frank"])
+        #expect(erin.count == 33 && frank.count == 33)
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/shares"), "production writes no share files without share cards")
+        let transcript = try String(contentsOfFile: "\(out)/public/transcript.jsonl", encoding: .utf8)
+        #expect(transcript.contains("typed back words"))
+        for window in stride(from: 0, to: 28, by: 4).map({ erin[$0..<$0 + 4].joined(separator: " ") }) {
+            #expect(!transcript.contains(window), "share words in the transcript")
+        }
+
+        // Recovery at the terminal: the custodians type their shares as 4-letter prefixes.
+        let backupFile = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(out)/backup").first)
+        let aliceKeyID = String(backupFile.dropLast(".wrapped.json".count))
+        let root = try RootMetadata(signed: try SignedMetadata(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: "\(out)/public/metadata/example/root.json")))).signed)
+        let bobKeyID = try #require(root.roles["root"]?.keyIDs.first { $0 != aliceKeyID })
+        let recoveryPlan = try room.scratch.write("""
+        version: 1
+        ceremony: recovery
+        dialect: tuf
+        description: Recovery at the terminal
+        repositories: [example]
+        expires: 30d
+        module: softhsm
+        previous: gen
+        recover:
+          backup: gen
+          keys: [root-a]
+          custodians: [Frank, Erin]
+        root:
+          threshold: 1
+          keys:
+            - { name: root-a, holder: Alice, token: { label: new-a }, key_id: \(aliceKeyID) }
+            - { name: root-b, holder: Bob, token: { label: root-b }, key_id: \(bobKeyID) }
+        witnesses: [Wendy]
+
+        """, to: "recovery.yaml").path
+        let prefixes = { (words: [String]) in words.map { String($0.prefix(4)) }.joined(separator: " ") }
+        var mistyped = frank
+        mistyped[9] = mistyped[9] == "academic" ? "acid" : "academic"
+        let recoverySteps: [(String, String, String?)] = [
+            ("Wendy: if these words match", "Wendy", nil), ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil),
+            ("Officer, type 'yes' once the first custodian", "yes", nil),
+            // Frank mistypes word 10 first and is asked again.
+            ("Frank, type your share's words", prefixes(mistyped), nil), ("Frank, type your share's words", prefixes(frank), nil),
+            ("Erin, type your share's words", prefixes(erin), nil),
+            ("Alice, insert token 'new-a'", "yes", nil), ("Alice, enter the user PIN", pin("new-a"), nil), ("Alice, type 'yes'", "yes", nil),
+            ("Officer, type 'yes'", "yes", nil),
+            ("Alice, insert token 'new-a'", "yes", nil), ("Alice, enter the user PIN", pin("new-a"), nil),
+            ("Bob, insert token 'root-b'", "yes", nil), ("Bob, enter the user PIN", pin("root-b"), nil),
+            ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil), ("Officer, type 'yes'", "yes", nil),
+        ]
+        let recovered = room.scratch.path("recovered")
+        let recovery = try sandbox.onTerminal(["env", "SOFTHSM2_CONF=\(room.tokens)/softhsm2.conf", try TestPaths.keyceremony, "run", recoveryPlan,
+                                               "--out", recovered, "--allow-software-token", "test room"], steps: recoverySteps)
+        try #require(recovery.status == 0, "\(recovery.output)")
+        #expect(recovery.stdout.contains("Frank's share was not accepted") && recovery.stdout.contains("word 10"), "\(recovery.stdout)")
+        #expect(!recovery.stdout.contains(prefixes(frank)), "typed shares are not echoed")
+        #expect(try ProcessRunner.run(try TestPaths.keyceremony, ["verify", recovered]).status == 0)
+        // The audit's only objection: a production ceremony on SoftHSM2 software tokens.
+        let audit = try CeremonyAudit.run(URL(fileURLWithPath: recovered), options: AuditOptions())
+        #expect(!audit.errors.isEmpty && audit.errors.allSatisfy { $0.check == .rehearsal }, "\(audit.errors)")
+    }
+}

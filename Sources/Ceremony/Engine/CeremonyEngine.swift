@@ -214,6 +214,8 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
         case .generateKey: return "\(step.actor), type 'yes' to generate the key"
         case .issueCertificate, .renewCertificate: return "\(step.actor), type 'yes' to have the token issue the certificate"
         case .confirmPlanDigest: return "\(step.actor), type 'yes' once every witness has confirmed the words"
+        case .handOutShare: return "\(step.actor), type 'yes' once everyone else has turned away from the screen"
+        case .enterShares: return "\(step.actor), type 'yes' once the first custodian is alone at the keyboard"
         default: return "\(step.actor), type 'yes' to go on"
         }
     }
