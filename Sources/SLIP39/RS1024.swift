@@ -17,15 +17,15 @@ enum RS1024 {
         0x1C0C2412, 0x38086C24, 0x3090FC48, 0x21B1F890, 0x3F3F120,
     ]
 
+    /// `reduction[b]`: the XOR of the generator constants selected by the bits of the top 10 bits b.
+    private static let reduction: [UInt32] = (0..<1024).map { top in
+        (0..<10).reduce(UInt32(0)) { sum, bit in (top >> bit) & 1 == 1 ? sum ^ generator[bit] : sum }
+    }
+
     /// The linear part of one polymod step: shifts the 30-bit state by one word and reduces it.
     @inline(__always)
     private static func step(_ state: UInt32) -> UInt32 {
-        let top = state >> 20
-        var next = (state & 0xFFFFF) << 10
-        for bit in 0..<10 where (top >> UInt32(bit)) & 1 == 1 {
-            next ^= generator[bit]
-        }
-        return next
+        (state & 0xFFFFF) << 10 ^ reduction[Int(state >> 20)]
     }
 
     static func polymod<S: Sequence>(_ values: S, start: UInt32 = 1) -> UInt32 where S.Element == UInt32 {
@@ -51,30 +51,23 @@ enum RS1024 {
     ///
     /// The polymod is affine in each word: changing word *i* by XOR with *d* changes the final state
     /// by `step` applied (n − 1 − i) times to *d*. So every single-word fix is found with
-    /// 1024 · n steps instead of 1024 · n² (bounded work on any length). Word 2 also carries the
-    /// extendable flag, which selects the customization string, so fixes that flip the flag are
-    /// tried there directly.
+    /// 1023 · n steps instead of trying 1023 words at n positions at n steps each (bounded work on
+    /// any length). Word 2 also carries the extendable flag, which selects the customization
+    /// string: a change there that flips the flag is matched against the other string's syndrome.
     static func locateSingleError(_ words: [Int], extendable: Bool) -> Int? {
         let count = words.count
-        guard count > 0 else { return nil }
-        let syndrome = polymod(customization(extendable: extendable) + words.map(UInt32.init)) ^ 1
+        guard count > 1 else { return nil }
+        let values = words.map(UInt32.init)
+        let syndrome = polymod(customization(extendable: extendable) + values) ^ 1
+        let flippedSyndrome = polymod(customization(extendable: !extendable) + values) ^ 1
         var positions = Set<Int>()
         for delta in UInt32(1)..<1024 {
+            let flipsFlag = (delta >> 4) & 1 == 1
             var state = delta
             for distance in 0..<count {
-                if state == syndrome {
-                    let position = count - 1 - distance
-                    let flipsFlag = position == 1 && (delta >> 4) & 1 == 1
-                    if !flipsFlag { positions.insert(position) }
-                }
+                let position = count - 1 - distance
+                if state == (position == 1 && flipsFlag ? flippedSyndrome : syndrome) { positions.insert(position) }
                 state = step(state)
-            }
-        }
-        if count > 1 {
-            var candidate = words
-            for word in 0..<1024 where word != words[1] && (word >> 4) & 1 != (words[1] >> 4) & 1 {
-                candidate[1] = word
-                if verify(candidate, extendable: !extendable) { positions.insert(1); break }
             }
         }
         return positions.count == 1 ? positions.first : nil

@@ -58,11 +58,18 @@ public struct SLIP39Share: Sendable, Equatable {
     ///   ``SLIP39Error/checksumFailed(suspectPosition:)``, ``SLIP39Error/invalidPadding``,
     ///   ``SLIP39Error/groupThresholdExceedsGroupCount(groupThreshold:groupCount:)``.
     public init(mnemonic: String) throws(SLIP39Error) {
+        // Scans only as far as one word past the longest share, so a huge input costs no more.
         var words: [String] = []
-        for token in mnemonic.split(whereSeparator: \.isWhitespace) {
-            words.append(String(token))
-            if words.count > Self.maximumWordCount { break }
+        var current = ""
+        for character in mnemonic {
+            if character.isWhitespace {
+                if !current.isEmpty { words.append(current); current = "" }
+                if words.count > Self.maximumWordCount { break }
+            } else if current.utf8.count <= 16 {  // longer than any word; kept short, still unknown
+                current.append(character)
+            }
         }
+        if !current.isEmpty { words.append(current) }
         try self.init(words: words)
     }
 
