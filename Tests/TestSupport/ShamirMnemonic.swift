@@ -33,6 +33,12 @@ public enum ShamirMnemonic {
         return groups
     }
 
+    /// The reference's reading of one share's parameters (`Share.from_mnemonic`), keyed as the
+    /// peer prints them ("identifier", "group_index", …); `ok` false with `error` if it refuses it.
+    public static func decode(_ mnemonic: String) throws -> [String: Any] {
+        try call("decode", ["mnemonic": mnemonic])
+    }
+
     static func bytes(hex: String) -> [UInt8] {
         var bytes: [UInt8] = []
         var index = hex.startIndex

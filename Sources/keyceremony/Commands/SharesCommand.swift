@@ -156,11 +156,18 @@ struct CheckShareCommand: ParsableCommand {
             let groupIndex: Int, groupCount: Int, groupThreshold: Int
             let memberIndex: Int, memberThreshold: Int
             let words: Int, valueBits: Int
+            enum CodingKeys: String, CodingKey {
+                case identifier, extendable, iterationExponent = "iteration_exponent"
+                case groupIndex = "group_index", groupCount = "group_count", groupThreshold = "group_threshold"
+                case memberIndex = "member_index", memberThreshold = "member_threshold"
+                case words, valueBits = "value_bits"
+            }
         }
         struct Problem: Encodable {
             let kind: String
             let message: String
             let wordPosition: Int?
+            enum CodingKeys: String, CodingKey { case kind, message, wordPosition = "word_position" }
         }
         let schema = 1
         let valid: Bool
