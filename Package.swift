@@ -61,12 +61,13 @@ let package = Package(
         .executableTarget(
             name: "keyceremony",
             dependencies: [
-                "PKCS11", "TrustMetadata", "Ceremony", "Publishing",
+                "PKCS11", "TrustMetadata", "Ceremony", "Publishing", "SLIP39",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "TestSupport"]),
         .testTarget(name: "TrustMetadataTests", dependencies: ["TrustMetadata", "PKCS11", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "SLIP39Tests", dependencies: ["SLIP39", "TestSupport"]),
         .testTarget(name: "CeremonyTests", dependencies: ["Ceremony", "TestSupport"]),
         // Runs the built `keyceremony` executable as a process, each test with its own SoftHSM2.
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Ceremony", "TrustMetadata", .product(name: "Crypto", package: "swift-crypto")]),
