@@ -245,6 +245,9 @@ final class BackupWork {
         context.desk.close(name)
         wipe()
         context.console.say("  the drill succeeded: the shares of \(EnglishList.join(custodians)) recover every backed-up key. The shares are wiped from this computer's memory")
+        if plan.shareCards && !context.options.rehearsal {
+            context.console.say("  print each custodian's share card from \(BundlePath.sharesFolder)/ in the output directory, hand it over, then destroy that folder before the bundle leaves the room (an audit reports it otherwise)")
+        }
     }
 
     // MARK: Helpers

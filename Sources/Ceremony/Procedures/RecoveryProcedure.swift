@@ -121,26 +121,23 @@ final class RecoveryProcedure: CeremonyProcedure {
                 } catch {
                     throw CeremonyFailure(step: step, holder: custodian, reason: "\(error)")
                 }
-                let problem: String?
-                do {
-                    let share = try typed.withBytes { bytes throws(SLIP39Error) in
-                        try SLIP39Share(mnemonic: String(decoding: bytes, as: UTF8.self))
-                    }
-                    problem = ShareTally.problem(with: share, accepted: accepted.map(\.share), shareSet: shareSet)
-                    if problem == nil { accepted.append((custodian, share)) }
-                } catch {
-                    problem = "\(error)"
-                }
+                let outcome = ShareTally.judge(typed, accepted: accepted.map(\.share), shareSet: shareSet)
                 typed.wipe()
-                guard let problem else {
-                    let share = accepted[accepted.count - 1].share
+                switch outcome {
+                case let .accepted(share):
+                    accepted.append((custodian, share))
                     context.console.say("  \(custodian)'s share accepted: set \(share.identifier), group \(share.groupIndex + 1) of \(share.groupCount), member \(share.memberIndex + 1) (\(share.memberThreshold) needed in this group)")
-                    break
+                case let .notNeeded(share):
+                    // SLIP-39 combines exactly a threshold: a share beyond it is not used.
+                    context.console.say("  \(custodian)'s share is valid, but group \(share.groupIndex + 1) already has the \(share.memberThreshold) shares it needs; it is not used")
+                case let .refused(problem):
+                    context.console.say("  \(custodian)'s share was not accepted: \(problem)")
+                    guard context.console.canAskAgain else {
+                        throw CeremonyFailure(step: step, holder: custodian, reason: "\(custodian)'s share was not accepted: \(problem)")
+                    }
+                    continue
                 }
-                context.console.say("  \(custodian)'s share was not accepted: \(problem)")
-                guard context.console.canAskAgain else {
-                    throw CeremonyFailure(step: step, holder: custodian, reason: "\(custodian)'s share was not accepted: \(problem)")
-                }
+                break
             }
         }
         var passphrase: SecretBytes?
@@ -154,7 +151,7 @@ final class RecoveryProcedure: CeremonyProcedure {
         defer { passphrase?.wipe() }
         let combined: SecretBytes
         do {
-            var secret = try SLIP39.combine(accepted.map(\.share), passphrase: passphrase?.withBytes { Array($0) } ?? [])
+            var secret = try SLIP39.combine(ShareTally.selection(accepted.map(\.share)), passphrase: passphrase?.withBytes { Array($0) } ?? [])
             combined = SecretBytes(secret)
             SecretBytes.zero(&secret)
         } catch {
@@ -213,11 +210,44 @@ final class RecoveryProcedure: CeremonyProcedure {
 
 /// Whether shares typed so far are enough, and what is wrong with one more, in words.
 enum ShareTally {
+    enum Outcome {
+        case accepted(SLIP39Share)
+        /// Valid and of this set, but its group is already complete.
+        case notNeeded(SLIP39Share)
+        case refused(String)
+    }
+
+    /// Reads a typed share (words or 4-letter prefixes) and judges it against those accepted.
+    static func judge(_ typed: SecretBytes, accepted: [SLIP39Share], shareSet: Int) -> Outcome {
+        let share: SLIP39Share
+        do {
+            share = try typed.withBytes { bytes throws(SLIP39Error) in try SLIP39Share(mnemonic: String(decoding: bytes, as: UTF8.self)) }
+        } catch {
+            return .refused("\(error)")
+        }
+        if let problem = problem(with: share, accepted: accepted, shareSet: shareSet) { return .refused(problem) }
+        return groupIsComplete(share.groupIndex, accepted) ? .notNeeded(share) : .accepted(share)
+    }
+
     /// True once a group threshold of groups each have their member threshold of shares.
     static func isEnough(_ shares: [SLIP39Share]) -> Bool {
         guard let first = shares.first else { return false }
         let complete = Dictionary(grouping: shares, by: \.groupIndex).values.filter { $0.count >= ($0.first?.memberThreshold ?? .max) }
         return complete.count >= first.groupThreshold
+    }
+
+    /// Whether group `index` already has its member threshold of shares.
+    static func groupIsComplete(_ index: Int, _ shares: [SLIP39Share]) -> Bool {
+        let group = shares.filter { $0.groupIndex == index }
+        return group.count >= (group.first?.memberThreshold ?? .max)
+    }
+
+    /// What SLIP-39 combines: once enough groups are complete, exactly those groups (the first
+    /// group threshold of them); until then every share, so that the error says what is missing.
+    static func selection(_ shares: [SLIP39Share]) -> [SLIP39Share] {
+        guard isEnough(shares), let first = shares.first else { return shares }
+        let complete = Dictionary(grouping: shares, by: \.groupIndex).filter { $0.value.count >= ($0.value.first?.memberThreshold ?? .max) }
+        return complete.keys.sorted().prefix(first.groupThreshold).flatMap { complete[$0] ?? [] }
     }
 
     /// Why `share` cannot join `accepted`: another set, or a duplicate; nil when it can.
