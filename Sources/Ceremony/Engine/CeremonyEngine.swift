@@ -221,7 +221,7 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
         for (repository, file) in rootFiles.sorted(by: { $0.key < $1.key }) {
             guard let data = try? BundlePath.read(file) else { continue }
             let digest = PlanDigest(of: data)
-            console.say("  \(repository) root.json SHA-256: \(digest.hex)")
+            console.say("  \(repository) \(file.lastPathComponent) SHA-256: \(digest.hex)")
             for line in digest.wordLines { console.say("    \(line)") }
         }
         let transcript = options.output.standardizedFileURL.appendingPathComponent(BundlePath.publicFolder).appendingPathComponent(BundlePath.transcript)
@@ -316,6 +316,7 @@ enum CeremonyCatalog {
         switch kind {
         case .rootGeneration: return RootGenerationProcedure.self
         case .rootRotation, .rootResign: return RootUpdateProcedure.self
+        case .targetsDelegation: return TargetsDelegationProcedure.self
         }
     }
 }

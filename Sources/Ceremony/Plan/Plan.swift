@@ -56,11 +56,11 @@ package struct Plan: Sendable, Equatable {
         self.expiresLocation = expiresLocation
     }
 
-    /// The root role the ceremony produces.
-    package var root: RootRole { body.root }
+    /// The root role the ceremony produces; nil for a ceremony that signs no root (a delegation).
+    package var root: RootRole? { body.root }
 
-    /// The online key files the plan names (all three roles for generation; only the
-    /// replaced ones for a rotation).
+    /// The online key files the plan names (all three roles for generation, or snapshot and
+    /// timestamp when the targets key is offline; only the replaced ones for a rotation).
     package var onlineKeys: OnlineKeyFiles { body.onlineKeys }
 
     /// Reads and parses the plan at `url`.

@@ -20,6 +20,8 @@ package enum TranscriptEvent: Sendable, Equatable {
     case preflight(Preflight)
     case objectsLeft(ObjectsLeft)
     case holderSkipped(HolderSkipped)
+    case currentTargets(CurrentTargetsRead)
+    case delegations(DelegationsShown)
 
     /// The `event` string written in the record.
     package var type: String {
@@ -40,13 +42,16 @@ package enum TranscriptEvent: Sendable, Equatable {
         case .preflight: return "preflight"
         case .objectsLeft: return "objects-left"
         case .holderSkipped: return "holder-skipped"
+        case .currentTargets: return "current-targets"
+        case .delegations: return "delegations"
         }
     }
 
     /// Every `event` string, for readers that list them.
     package static let allTypes = ["ceremony-start", "step-start", "step-end", "confirmation", "token",
                                   "key-generated", "key-found", "current-root", "certificate", "metadata-digest", "signature",
-                                  "error", "seal", "preflight", "objects-left", "holder-skipped"]
+                                  "error", "seal", "preflight", "objects-left", "holder-skipped",
+                                  "current-targets", "delegations"]
 
     func encodePayload(to encoder: Encoder) throws {
         switch self {
@@ -66,6 +71,8 @@ package enum TranscriptEvent: Sendable, Equatable {
         case .preflight(let payload): try payload.encode(to: encoder)
         case .objectsLeft(let payload): try payload.encode(to: encoder)
         case .holderSkipped(let payload): try payload.encode(to: encoder)
+        case .currentTargets(let payload): try payload.encode(to: encoder)
+        case .delegations(let payload): try payload.encode(to: encoder)
         }
     }
 
@@ -87,6 +94,8 @@ package enum TranscriptEvent: Sendable, Equatable {
         case "preflight": return .preflight(try Preflight(from: decoder))
         case "objects-left": return .objectsLeft(try ObjectsLeft(from: decoder))
         case "holder-skipped": return .holderSkipped(try HolderSkipped(from: decoder))
+        case "current-targets": return .currentTargets(try CurrentTargetsRead(from: decoder))
+        case "delegations": return .delegations(try DelegationsShown(from: decoder))
         default: return nil
         }
     }
