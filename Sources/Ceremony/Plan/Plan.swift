@@ -78,10 +78,10 @@ package struct Plan: Sendable, Equatable {
         try PlanParser.parse(SourceFile(url: baseDirectory.appendingPathComponent(file), displayName: file, bytes: data))
     }
 
-    /// The expiry to write into root metadata for a ceremony starting at
-    /// `start`: as planned, but at most 30 days away in a rehearsal.
+    /// The expiry to write into metadata for a ceremony starting at `start`: as planned, but at
+    /// most 30 days away in a rehearsal (Notary: 210 days, see ``Expiry/notaryRehearsalCapDays``).
     package func metadataExpiry(ceremonyStart start: Date, rehearsal: Bool) -> Date {
-        expires.effectiveDate(from: start, rehearsal: rehearsal)
+        expires.effectiveDate(from: start, rehearsal: rehearsal, dialect: dialect)
     }
 
     /// The expiry finding for a ceremony starting at `start`, if any.

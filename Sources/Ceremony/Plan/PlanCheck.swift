@@ -98,6 +98,12 @@ package enum PlanCheck {
             let delegation = delegationFindings(plan, resolved: report.resolved, at: now)
             diagnostics += delegation.diagnostics
             report.delegations = delegation.table
+            if plan.dialect == .notary, plan.root != nil,
+               let window = Expiry.utcCalendar.date(byAdding: .month, value: Expiry.notaryNearExpiryMonths, to: now),
+               plan.expires.date(from: now) < window {
+                diagnostics.append(at(plan.source, plan.expiresLocation, .warning,
+                                      "the root expires within \(Expiry.notaryNearExpiryMonths) months: notary's clients re-sign such a root at every publish, so until a new root is signed nobody without the root keys (a delegate, the targets key holder) can publish"))
+            }
             if let root = plan.root, root.threshold == 1 && root.keys.count > 1 {
                 diagnostics.append(at(plan.source, root.thresholdLocation, .warning,
                                       "root threshold is 1: any single holder can sign a new root alone"))

@@ -106,8 +106,9 @@ package struct Rehearsal {
         let release = try SoftwareSigner(generating: .ecdsaP256)
         try SafeFile.create(online.appendingPathComponent("releases.key.pem"), contents: Data((Self.privateKeyMarker + release.privateKeyPEM).utf8), mode: 0o600)
         if dialect == .notary {
+            let days = Double(Expiry.rehearsalCapDays(for: dialect))
             let certificate = try NotaryRootCertificate.issue(gun: "releases", signer: release, notBefore: Date().addingTimeInterval(-60),
-                                                              notAfter: Date().addingTimeInterval(30 * 86_400))
+                                                              notAfter: Date().addingTimeInterval(days * 86_400))
             try SafeFile.create(online.appendingPathComponent(releasesPublicKeyFile), contents: Data(certificate.pem.utf8))
         } else {
             try SafeFile.create(online.appendingPathComponent(releasesPublicKeyFile), contents: Data(release.publicKey.pem.utf8))
@@ -154,7 +155,7 @@ package struct Rehearsal {
         description: Rehearsal of \(stage.kind.rawValue) for \(repository) on SoftHSM2 tokens
         repositories:
           - \(Self.quoted(repository))
-        expires: 30d
+        expires: \(Expiry.rehearsalCapDays(for: dialect))d
         module: softhsm
 
         """
