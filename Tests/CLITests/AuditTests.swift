@@ -58,7 +58,7 @@ struct AuditTests {
     func singleBytes(dialect: String) throws {
         let scratch = try TemporaryDirectory("audit-bytes")
         defer { scratch.remove() }
-        let bundle = try RehearsalBundles.copy(dialect, stage: "02-root-rotation", into: scratch)
+        let bundle = try RehearsalBundles.copy(dialect, stage: "03-root-rotation", into: scratch)
         let publicDir = bundle.appendingPathComponent("public")
         let files = FileManager.default.enumerator(atPath: publicDir.path)!.compactMap { $0 as? String }
             .filter { !$0.hasSuffix("/") && FileManager.default.contents(atPath: publicDir.appendingPathComponent($0).path) != nil }.sorted()
@@ -167,7 +167,7 @@ struct AuditTests {
     func missingWitness(dialect: String) throws {
         let scratch = try TemporaryDirectory("audit-witness")
         defer { scratch.remove() }
-        let bundle = try RehearsalBundles.copy(dialect, stage: "03-root-resign", into: scratch)
+        let bundle = try RehearsalBundles.copy(dialect, stage: "04-root-resign", into: scratch)
         let publicDir = bundle.appendingPathComponent("public")
         var records = try BundleForge.records(publicDir)
         let before = records.count
@@ -183,7 +183,7 @@ struct AuditTests {
     func skippedStep(dialect: String) throws {
         let scratch = try TemporaryDirectory("audit-steps")
         defer { scratch.remove() }
-        let bundle = try RehearsalBundles.copy(dialect, stage: "02-root-rotation", into: scratch)
+        let bundle = try RehearsalBundles.copy(dialect, stage: "03-root-rotation", into: scratch)
         let publicDir = bundle.appendingPathComponent("public")
         var records = try BundleForge.records(publicDir)
         // Drop step 2 (review the current root) with everything recorded during it.
@@ -224,7 +224,7 @@ struct AuditTests {
     @Test("audit on the command line: exit 0 clean, 1 with findings, 2 for a FIFO or no ceremony; --json")
     func commandLine() throws {
         let rehearsal = try RehearsalBundles.directory("tuf")
-        let clean = try ProcessRunner.run(try TestPaths.keyceremony, ["audit", rehearsal.appendingPathComponent("02-root-rotation").path, "--json"])
+        let clean = try ProcessRunner.run(try TestPaths.keyceremony, ["audit", rehearsal.appendingPathComponent("03-root-rotation").path, "--json"])
         #expect(clean.status == 0, "\(clean.output)")
         let json = try JSONSerialization.jsonObject(with: Data(clean.stdout.utf8)) as? [String: Any]
         #expect(json?["passed"] as? Bool == true)
@@ -314,11 +314,12 @@ extension AuditTests {
         defer { scratch.remove() }
         let bundle = try RehearsalBundles.copy(dialect, stage: "01-root-generation", into: scratch)
         let plan = bundle.deletingLastPathComponent().appendingPathComponent("plans/01-root-generation.yaml")
-        let key = bundle.deletingLastPathComponent().appendingPathComponent("online/targets.pub.pem")
+        let key = bundle.deletingLastPathComponent().appendingPathComponent("online/snapshot.pub.pem")
+        guard FileManager.default.fileExists(atPath: key.path) else { Issue.record("no online snapshot key file"); return }
         try (try Data(contentsOf: key) + Data("\n".utf8)).write(to: key)
         let report = try Self.audit(bundle, plan: plan)
         #expect(Self.errors(report, .provenance).map(\.location) == [key.path], "\(report.errors)")
-        #expect(Self.errors(report, .provenance).first?.detail == "the targets key file is not the one the ceremony read")
+        #expect(Self.errors(report, .provenance).first?.detail == "the snapshot key file is not the one the ceremony read")
         // Without the input files, the key IDs recorded at the start are compared with the root's.
         let publicDir = bundle.appendingPathComponent("public")
         var records = try BundleForge.records(publicDir)

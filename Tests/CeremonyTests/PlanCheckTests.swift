@@ -67,7 +67,7 @@ struct PlanCheckTests {
         let plan = try Plan.load(contentsOf: ceremoniesFolder.appendingPathComponent("notary-root-generation.yaml"))
         let steps = try ResolvedPlan.resolve(plan: plan, profile: nil).steps
         let certificates = steps.filter { if case .issueCertificate = $0.action { return true } else { return false } }
-        #expect(certificates.count == plan.root.keys.count * plan.repositories.count)
+        #expect(certificates.count == (plan.root?.keys.count ?? 0) * plan.repositories.count)
         #expect(steps[1...4].map(\.action) == [
             .insertToken(key: "root-a"), .generateKey(key: "root-a"),
             .issueCertificate(key: "root-a", repository: "registry.example.com/platform/base"),

@@ -10,10 +10,10 @@ struct PlanParserTests {
         #expect(plan.dialect == .tuf)
         #expect(plan.ceremony == .rootGeneration)
         #expect(plan.repositories == ["example"])
-        #expect(plan.root.threshold == 2)
-        #expect(plan.root.keys.map(\.name) == ["root-a", "root-b"])
-        #expect(plan.root.keys[0].token == .label("root-a"))
-        #expect(plan.root.keys[1].algorithm == .ed25519)
+        #expect(plan.root?.threshold == 2)
+        #expect(plan.root?.keys.map(\.name) == ["root-a", "root-b"])
+        #expect(plan.root?.keys[0].token == .label("root-a"))
+        #expect(plan.root?.keys[1].algorithm == .ed25519)
         #expect(plan.module == .alias(.softhsm))
         #expect(plan.expires == .duration(years: 1, months: 0, days: 0))
         #expect(plan.onlineKeys["targets"]?.path == "/tmp/keys/targets.pem")
@@ -25,7 +25,7 @@ struct PlanParserTests {
     func unknownKey() {
         let yaml = validTUFPlan + "colour: blue\n"
         #expect(errorLines(yaml) == [
-            "plan.yaml:25:1: unknown key 'colour' in the plan; expected one of 'version', 'ceremony', 'dialect', 'description', 'repositories', 'expires', 'module', 'module_parameters', 'witnesses', 'expiry_margin', 'root', 'online_keys', 'backup'",
+            "plan.yaml:25:1: unknown key 'colour' in the plan; expected one of 'version', 'ceremony', 'dialect', 'description', 'repositories', 'expires', 'module', 'module_parameters', 'witnesses', 'expiry_margin', 'root', 'targets', 'online_keys', 'backup'",
         ])
     }
 

@@ -1,0 +1,226 @@
+import Ceremony
+import Foundation
+import Testing
+import TestSupport
+import TrustMetadata
+
+/// The targets-delegation ceremony on a rehearsal's real tokens: plan check against the current
+/// targets.json (the lockouts refused with their reasons), a second ceremony that changes the
+/// delegation, and python-tuf and `keyceremony verify` refusing a role whose threshold is not met.
+@Suite("targets-delegation: plan check, a change ceremony, thresholds the clients hold to")
+struct DelegationCeremonyTests {
+    /// A finished TUF rehearsal with its tokens.
+    struct Lifecycle {
+        let scratch: TemporaryDirectory
+        var out: String { scratch.path("r") }
+        var environment: [String: String?] { ["SOFTHSM2_CONF": "\(out)/softhsm/softhsm2.conf"] }
+        var pins: String { "\(out)/softhsm/pins.json" }
+        var targets: String { "\(out)/02-targets-delegation/public/metadata/rehearsal/targets.json" }
+
+        init(_ dialect: String = "tuf") throws {
+            scratch = try TemporaryDirectory("delegation")
+            let run = try ProcessRunner.run(try TestPaths.keyceremony, ["rehearse", "--out", scratch.path("r"), "--dialect", dialect],
+                                            environment: ["SOFTHSM2_CONF": nil])
+            guard run.status == 0 else { throw TestSupportError("rehearse: \(run.output)") }
+        }
+
+        /// Erin's targets key ID, as the delegation plan names it.
+        func targetsKeyID() throws -> String {
+            let plan = try String(contentsOfFile: "\(out)/plans/02-targets-delegation.yaml", encoding: .utf8)
+            let line = try #require(plan.split(separator: "\n").first { $0.contains("key_id: ") })
+            return String(line.split(separator: " ").last!)
+        }
+
+        /// The key ID of `releases` in the delegation's targets.json.
+        func releasesKeyID() throws -> String {
+            let targets = try TargetsMetadata(signed: try SignedMetadata(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: targets)))).signed)
+            return try #require(targets.delegations?.roles?.first?.keyIDs.first)
+        }
+
+        /// Writes a delegation plan beside the rehearsal's plans, changing the delegation stage's targets.json.
+        func plan(_ name: String, delegations: String, current: String = "../02-targets-delegation", dialect: String = "tuf",
+                  repository: String = "rehearsal") throws -> String {
+            let text = """
+            version: 1
+            ceremony: targets-delegation
+            dialect: \(dialect)
+            description: \(name)
+            repositories: ["\(repository)"]
+            expires: 30d
+            module: softhsm
+            previous: ../02-targets-delegation
+            current_targets: \(current)
+            targets:
+              keys:
+                - { name: targets-a, holder: Erin, token: { label: targets-a }, key_id: \(try targetsKeyID()) }
+            delegations:
+            \(delegations)
+            witnesses: [Wendy]
+
+            """
+            let path = "\(out)/plans/\(name).yaml"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+
+        func keyceremony(_ arguments: [String]) throws -> ProcessResult {
+            try ProcessRunner.run(try TestPaths.keyceremony, arguments, environment: environment)
+        }
+    }
+
+    @Test("plan check reads the current targets.json and refuses, with the reason and the line, a change that removes a role's last key, a threshold above its keys, adding a role that exists, changing one that does not, and 'none' while a targets.json exists; a good change shows the delegations table, and plan print writes the script")
+    func planCheck() throws {
+        let life = try Lifecycle()
+        defer { life.scratch.remove() }
+        let releases = try life.releasesKeyID()
+        let second = try SoftwareSigner(generating: .ecdsaP256)
+        try second.publicKey.pem.write(toFile: "\(life.out)/online/releases-2.pub.pem", atomically: true, encoding: .utf8)
+
+        let lockout = try life.plan("lockout", delegations: "  - { role: releases, action: change, remove_keys: [\(releases)] }")
+        let check = try life.keyceremony(["plan", "check", lockout])
+        #expect(check.status == 1, "\(check.output)")
+        #expect(check.stderr.contains("lockout.yaml:14:") && check.stderr.contains("this leaves releases with no keys") && check.stderr.contains("notary #1500"), "\(check.stderr)")
+        #expect(check.stdout.contains("Ceremony digest: none"), "no digest is published for a plan that fails")
+
+        let threshold = try life.plan("threshold", delegations: "  - { role: releases, action: change, threshold: 2 }")
+        let thresholdCheck = try life.keyceremony(["plan", "check", threshold])
+        #expect(thresholdCheck.status == 1 && thresholdCheck.stderr.contains("this leaves releases with threshold 2 and 1 distinct key"), "\(thresholdCheck.output)")
+
+        let exists = try life.plan("exists", delegations: """
+          - role: releases
+            action: add
+            keys: [../online/releases-2.pub.pem]
+            paths: ["other/*"]
+            threshold: 1
+            terminating: false
+        """)
+        let existsCheck = try life.keyceremony(["plan", "check", exists])
+        #expect(existsCheck.status == 1 && existsCheck.stderr.contains("role releases is already delegated in the current targets.json; use 'action: change'"), "\(existsCheck.output)")
+
+        let missing = try life.plan("missing", delegations: "  - { role: nightly, action: remove }")
+        let missingCheck = try life.keyceremony(["plan", "check", missing])
+        #expect(missingCheck.status == 1 && missingCheck.stderr.contains("role nightly is not delegated in the current targets.json, so it cannot be removed"), "\(missingCheck.output)")
+
+        let none = try life.plan("none", delegations: "  - { role: nightly, action: add, keys: [../online/releases-2.pub.pem], paths: [\"nightly/*\"], threshold: 1, terminating: false }", current: "none")
+        let noneCheck = try life.keyceremony(["plan", "check", none])
+        #expect(noneCheck.status == 1 && noneCheck.stderr.contains("current_targets is none, but") && noneCheck.stderr.contains("targets.json is a targets.json"), "\(noneCheck.output)")
+
+        let good = try life.plan("good", delegations: """
+          - { role: releases, action: change, add_keys: [../online/releases-2.pub.pem], threshold: 2 }
+          - { role: docs, action: add, keys: [../online/releases-2.pub.pem], path_hash_prefixes: ["0", "1"], threshold: 1, terminating: false }
+        """)
+        let goodCheck = try life.keyceremony(["plan", "check", good])
+        #expect(goodCheck.status == 0, "\(goodCheck.output)")
+        #expect(goodCheck.stdout.contains("Delegations after this ceremony:") && goodCheck.stdout.contains("targets.json version 2 of 'rehearsal'"), "\(goodCheck.stdout)")
+        #expect(goodCheck.stdout.contains("releases  2 of 2") && goodCheck.stdout.contains("(changed)") && goodCheck.stdout.contains("path hash prefixes 0, 1"), "\(goodCheck.stdout)")
+        #expect(goodCheck.stdout.contains("targets: signed by Erin"), "\(goodCheck.stdout)")
+        #expect(goodCheck.stdout.contains("sign targets.json with targets key 'targets-a'"), "\(goodCheck.stdout)")
+        let json = try life.keyceremony(["plan", "check", good, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["delegations"] as? [String])?.contains { $0.contains("releases") } == true, "\(json.stdout)")
+        // The digest read aloud covers the current targets.json and every delegated key file.
+        let report = try PlanCheck.run(planAt: URL(fileURLWithPath: good), profileAt: nil)
+        let lines = try #require(report.ceremonyDigest).lines
+        let targetsDigest = PlanDigest(of: try Data(contentsOf: URL(fileURLWithPath: life.targets))).hex
+        #expect(lines.contains("targets rehearsal \(targetsDigest)"), "\(lines)")
+        #expect(lines.filter { $0.hasPrefix("delegate ") }.count == 2, "\(lines)")
+
+        let html = life.scratch.path("script.html")
+        let print = try life.keyceremony(["plan", "print", good, "--html", html])
+        #expect(print.status == 0, "\(print.output)")
+        let script = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(script.contains("<h2>Delegations</h2>") && script.contains("Signed bytes SHA-256 of targets.json") && script.contains("Erin"), "\(script)")
+    }
+
+    @Test("a change ceremony: releases gets a second key and threshold 2, docs is added with path hash prefixes; targets.json version 2 verifies and audits clean; python-tuf resolves a target signed by both release keys and refuses, as verify does, one signed by only one (a threshold not met)")
+    func changeCeremony() throws {
+        let life = try Lifecycle()
+        defer { life.scratch.remove() }
+        let secondKey = try SoftwareSigner(generating: .ecdsaP256)
+        try secondKey.publicKey.pem.write(toFile: "\(life.out)/online/releases-2.pub.pem", atomically: true, encoding: .utf8)
+        try secondKey.privateKeyPEM.write(toFile: "\(life.out)/online/releases-2.key.pem", atomically: true, encoding: .utf8)
+        let plan = try life.plan("change", delegations: """
+          - { role: releases, action: change, add_keys: [../online/releases-2.pub.pem], threshold: 2 }
+          - { role: docs, action: add, keys: [../online/releases-2.pub.pem], path_hash_prefixes: ["0", "1", "2", "3"], threshold: 1, terminating: false }
+        """, current: "../02-targets-delegation")
+        let out = "\(life.out)/05-change"
+        let run = try life.keyceremony(["run", plan, "--out", out, "--rehearsal", "--yes", "--pins", life.pins])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.stdout.contains("current targets.json version 1"), "\(run.stdout)")
+        #expect(run.stdout.contains("releases  2 of 2") && run.stdout.contains("docs      1 of 1"), "\(run.stdout)")
+        #expect(run.stdout.contains("rehearsal targets.json SHA-256:"), "\(run.stdout)")
+
+        let verify = try life.keyceremony(["verify", out])
+        #expect(verify.status == 0, "\(verify.output)")
+        let audit = try life.keyceremony(["audit", out, "--plan", plan])
+        #expect(audit.status == 0, "\(audit.output)")
+        let bundleTargets = "\(out)/public/metadata/rehearsal/targets.json"
+        let signed = try TargetsMetadata(signed: try SignedMetadata(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: bundleTargets)))).signed)
+        #expect(signed.version == 2)
+        #expect(signed.delegations?.roles?.map(\.name) == ["releases", "docs"])
+        #expect(signed.delegations?.roles?.first?.threshold == 2 && signed.delegations?.roles?.first?.keyIDs.count == 2)
+        #expect(signed.delegations?.keys.count == 2, "the second key serves both roles and is listed once")
+
+        // python-tuf and verify agree: both release keys meet threshold 2, one alone does not.
+        let firstKey = "\(life.out)/online/releases.key.pem"
+        for (name, keys, resolves) in [("both", [firstKey, "\(life.out)/online/releases-2.key.pem"], true), ("one", [firstKey], false)] {
+            let repo = life.scratch.path("repo-\(name)")
+            let serve = try PythonTUF.serveBundle("\(out)/public/metadata/rehearsal", online: "\(life.out)/online", into: repo,
+                                                  role: "releases", paths: ["releases/app-2.0.txt"], signWith: keys)
+            #expect(serve.status == 0, "\(serve.output)")
+            let walk = try PythonTUF.walk(repo, target: "releases/app-2.0.txt")
+            let verified = try life.keyceremony(["verify", repo])
+            if resolves {
+                #expect(walk.ok && walk.target_found == true, "\(walk.error ?? "")")
+                #expect(verified.status == 0, "\(verified.output)")
+            } else {
+                #expect(!walk.ok && walk.error?.contains("releases was signed by 1/2 keys") == true, "\(walk.error ?? "")")
+                #expect(verified.status == 1 && verified.stdout.contains("signed by 1 of the 2 keys targets delegates releases to; the threshold is 2"), "\(verified.output)")
+            }
+        }
+
+        // The same plan again, over the targets.json it already changed: the role now exists as changed, so
+        // adding docs again is refused before anyone signs, and nothing is written.
+        let again = try life.plan("again", delegations: "  - { role: docs, action: add, keys: [../online/releases-2.pub.pem], paths: [\"docs/*\"], threshold: 1, terminating: false }",
+                                  current: "../05-change")
+        let refused = try life.keyceremony(["run", again, "--out", "\(life.out)/06-again", "--rehearsal", "--yes", "--pins", life.pins])
+        #expect(refused.status == 2, "\(refused.output)")
+        #expect(refused.stderr.contains("role docs is already delegated"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(life.out)/06-again"))
+
+        // A bundle whose targets.json no longer delegates what was shown is found by the audit.
+        let forged = life.scratch.path("forged")
+        _ = try ProcessRunner.run("cp", ["-a", out, forged])
+        let publicDir = URL(fileURLWithPath: "\(forged)/public")
+        var records = try BundleForge.records(publicDir)
+        for (index, record) in records.enumerated() {
+            guard case .delegations(var shown) = record.event else { continue }
+            shown.roles[0].threshold = 1
+            records[index].event = .delegations(shown)
+        }
+        try BundleForge.reseal(publicDir, records: records)
+        let forgedAudit = try CeremonyAudit.run(URL(fileURLWithPath: forged))
+        #expect(forgedAudit.errors.contains { $0.detail == "targets.json does not delegate what was shown before signing" }, "\(forgedAudit.errors)")
+    }
+
+    @Test("Notary: a threshold above 1 and a role not named targets/<name> are refused at plan check, each with the reason")
+    func notaryRules() throws {
+        let life = try Lifecycle("notary")
+        defer { life.scratch.remove() }
+        let repository = "example.com/rehearsal"
+        let threshold = try life.plan("notary-threshold", delegations: """
+          - { role: targets/releases, action: change, threshold: 2 }
+        """, dialect: "notary", repository: repository)
+        let check = try life.keyceremony(["plan", "check", threshold])
+        #expect(check.status == 1 && check.stderr.contains("notary supports delegation threshold 1 only"), "\(check.output)")
+        let name = try life.plan("notary-name", delegations: """
+          - { role: releases, action: remove }
+        """, dialect: "notary", repository: repository)
+        let nameCheck = try life.keyceremony(["plan", "check", name])
+        #expect(nameCheck.status == 1 && nameCheck.stderr.contains("Notary delegated roles are named targets/<name>"), "\(nameCheck.output)")
+        // Removing the role is fine: the lockout rule is about a role that stays with no keys.
+        let remove = try life.plan("notary-remove", delegations: "  - { role: targets/releases, action: remove }", dialect: "notary", repository: repository)
+        let removeCheck = try life.keyceremony(["plan", "check", remove])
+        #expect(removeCheck.status == 0 && removeCheck.stdout.contains("removed: targets/releases"), "\(removeCheck.output)")
+    }
+}
