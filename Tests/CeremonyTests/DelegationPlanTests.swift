@@ -111,9 +111,9 @@ struct DelegationPlanTests {
 
     // MARK: DelegationEdit
 
-    static func key(_ name: String) throws -> DelegatedKey {
+    static func key(_ name: String, dialect: Dialect = .tuf) throws -> DelegatedKey {
         let signer = try SoftwareSigner(generating: .ecdsaP256)
-        let key = MetadataKey.tuf(signer.publicKey)
+        let key = MetadataKey.make(signer.publicKey, dialect: dialect)
         let file = DelegationChange.KeyFile(path: "keys/\(name).pem", url: URL(fileURLWithPath: "/keys/\(name).pem"),
                                             location: SourceLocation(line: 20, column: 5))
         return DelegatedKey(key: key, keyID: key.keyID, spki: signer.publicKey.spki, fileSHA256: String(repeating: "0", count: 64), file: file)
@@ -169,9 +169,10 @@ struct DelegationPlanTests {
         #expect(absent.problems.first?.message == "key ID \(c.keyID) is not a key of releases in the current targets.json")
 
         // Notary: a current role with threshold 2 must be brought to 1 by the change that touches it.
-        var notary = current
-        notary.roles = [DelegatedRole(name: "targets/releases", keyIDs: [a.keyID, b.keyID], threshold: 2, terminating: nil, paths: [""])]
-        let kept = DelegationEdit.apply([Self.change(.change, "targets/releases", line: 14) { $0.paths = ["releases/"] }], to: notary, keys: keys, dialect: .notary)
+        let x = try Self.key("x", dialect: .notary), y = try Self.key("y", dialect: .notary)
+        let notary = Delegations(keys: [x.keyID: x.key, y.keyID: y.key],
+                                 roles: [DelegatedRole(name: "targets/releases", keyIDs: [x.keyID, y.keyID], threshold: 2, terminating: nil, paths: [""])])
+        let kept = DelegationEdit.apply([Self.change(.change, "targets/releases", line: 14) { $0.paths = ["releases/"] }], to: notary, keys: [:], dialect: .notary)
         #expect(kept.problems.map(\.message) == ["targets/releases has threshold 2, but notary supports delegation threshold 1 only; set 'threshold: 1'"])
     }
 }

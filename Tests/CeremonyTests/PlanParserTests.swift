@@ -105,7 +105,7 @@ struct PlanParserTests {
     @Test("duplicate holder")
     func duplicateHolder() {
         let yaml = replacing("holder: Bob", with: "holder: Alice", in: validTUFPlan)
-        #expect(errorLines(yaml) == ["plan.yaml:17:15: holder 'Alice' already holds a key (line 13); each holder holds one root key"])
+        #expect(errorLines(yaml) == ["plan.yaml:17:15: holder 'Alice' already holds a key (line 13); each holder holds one key, on one token"])
     }
 
     @Test("duplicate key name")

@@ -107,17 +107,19 @@ enum DelegationPlanFields {
                 fail()
             }
         }
+        var thresholdOK = true
         if let node = map.optional("threshold") {
             if let threshold = StrictYAML.int(node, "threshold", sink: sink) {
                 if threshold < 1 {
                     sink.error(node, "threshold is \(threshold); expected at least 1")
-                    fail()
+                    thresholdOK = false
                 } else if notary && threshold != 1 {
                     sink.error(node, "threshold is \(threshold), but notary supports delegation threshold 1 only: notary's clients sign a delegation with one key, so a higher threshold would lock the role; expected 1")
-                    fail()
+                    thresholdOK = false
                 }
                 change.threshold = threshold
-            } else { fail() }
+            } else { thresholdOK = false }
+            if !thresholdOK { fail() }
         }
         if let node = map.optional("terminating") {
             if notary {
@@ -148,7 +150,7 @@ enum DelegationPlanFields {
                 }
                 if map.required("terminating", expected: "true or false: whether a client's search for a target stops at this role") == nil { fail() }
             }
-            if let keys = change.keys, let threshold = change.threshold, threshold > keys.count {
+            if thresholdOK, let keys = change.keys, !keys.isEmpty, let threshold = change.threshold, threshold > keys.count {
                 sink.error(map.optional("threshold"), "threshold is \(threshold) but only \(keys.count) key\(keys.count == 1 ? " is" : "s are") listed; a role whose threshold no set of its keys can meet signs nothing a client trusts. Expected at most \(keys.count)")
                 fail()
             }
@@ -158,7 +160,7 @@ enum DelegationPlanFields {
                 sink.error(node, "a change names what changes: one or more of \(changing.map { "'\($0)'" }.joined(separator: ", "))")
                 fail()
             }
-            if let keys = change.keys, !keys.isEmpty, let threshold = change.threshold, threshold > keys.count {
+            if thresholdOK, let keys = change.keys, !keys.isEmpty, let threshold = change.threshold, threshold > keys.count {
                 sink.error(map.optional("threshold"), "threshold is \(threshold) but only \(keys.count) key\(keys.count == 1 ? " is" : "s are") listed; expected at most \(keys.count)")
                 fail()
             }
