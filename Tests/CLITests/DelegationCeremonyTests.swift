@@ -165,8 +165,10 @@ struct DelegationCeremonyTests {
         let firstKey = "\(life.out)/online/releases.key.pem"
         for (name, keys, resolves) in [("both", [firstKey, "\(life.out)/online/releases-2.key.pem"], true), ("one", [firstKey], false)] {
             let repo = life.scratch.path("repo-\(name)")
-            let serve = try PythonTUF.serveBundle("\(out)/public/metadata/rehearsal", online: "\(life.out)/online", into: repo,
-                                                  role: "releases", paths: ["releases/app-2.0.txt"], signWith: keys)
+            let serve = try PythonTUF.serveBundle("\(out)/public/metadata/rehearsal", online: "\(life.out)/online", into: repo, roles: [
+                .init("releases", paths: ["releases/app-2.0.txt"], signWith: keys),
+                .init("docs", paths: [], signWith: ["\(life.out)/online/releases-2.key.pem"]),
+            ])
             #expect(serve.status == 0, "\(serve.output)")
             let walk = try PythonTUF.walk(repo, target: "releases/app-2.0.txt")
             let verified = try life.keyceremony(["verify", repo])

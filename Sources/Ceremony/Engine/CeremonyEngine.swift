@@ -188,7 +188,7 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
         guard let digest = ceremonyDigest?.digest else {
             throw CeremonyFailure(step: step, reason: "internal error: no ceremony digest to read aloud; nothing is published")
         }
-        console.say("  ceremony digest (plan, site profile and online key files; SHA-256, as 'plan check' prints it): \(digest.hex)")
+        console.say("  ceremony digest (plan, site profile and input files; SHA-256, as 'plan check' prints it): \(digest.hex)")
         for line in digest.wordLines { console.say("    \(line)") }
         let statement = CeremonyStep.witnessDigestStatement
         do {

@@ -11,7 +11,7 @@ extension PlanCheckReport {
             out += "  \(plan.ceremony.rawValue) for \(plan.dialect.rawValue): \(plan.description)\n"
             out += "  repositories: \(plan.repositories.joined(separator: ", "))\n"
             out += "  expires: \(plan.expires)\n"
-            out += "  module: \(resolved.module)\n"
+            out += "  module: \(resolved.module.map { "\($0)" } ?? "none (no key on a token)")\n"
         }
         out += "\nPlan digest (SHA-256 of the plan file):\n  \(planDigest.hex)\n"
         if let profileFile, let profileDigest {
@@ -25,7 +25,7 @@ extension PlanCheckReport {
             }
         }
         if let ceremonyDigest {
-            out += "\nCeremony digest (SHA-256 of the plan, the site profile and every online key file):\n  \(ceremonyDigest.digest.hex)\n"
+            out += "\nCeremony digest (SHA-256 of the plan, the site profile and every input file: online keys, current root and targets, delegated keys):\n  \(ceremonyDigest.digest.hex)\n"
             out += "Read aloud:\n" + ceremonyDigest.digest.wordLines.map { "  \($0)\n" }.joined()
         } else {
             out += "\nCeremony digest: none. The plan does not pass its checks; do not publish or read out a digest for it.\n"
