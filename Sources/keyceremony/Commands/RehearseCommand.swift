@@ -24,7 +24,9 @@ struct RehearseCommand: ParsableCommand {
         With --notary-server URL --gun GUN, the snapshot and timestamp keys are fetched from that \
         notary-server, so the resulting root.json can be uploaded there.
 
-        Everything made is marked as a rehearsal and expires within 30 days.
+        Everything made is marked as a rehearsal and expires within 30 days; for Notary within 210 \
+        days, since notary's client re-signs, at every publish, a root expiring within 6 months, and \
+        the release team could not publish with the delegated key under a shorter-lived root.
 
         Examples:
           keyceremony rehearse --out /tmp/rehearsal
