@@ -215,8 +215,9 @@ struct AuditTests {
         let report = try CeremonyAudit.run(failed, options: AuditOptions(plan: bundle.deletingLastPathComponent().appendingPathComponent("plans/01-root-generation.yaml")))
         #expect(!report.passed)
         #expect(report.failure == "token root-b was removed")
-        #expect(report.keys.map(\.tokenLabel) == ["root-a", "root-b", "root-c"])
-        #expect(report.findings.filter { $0.check == .failure && $0.severity == .notice }.count == 3)
+        // The root keys and Erin's offline targets key were made before the root was built.
+        #expect(report.keys.map(\.tokenLabel) == ["root-a", "root-b", "root-c", "targets-a"])
+        #expect(report.findings.filter { $0.check == .failure && $0.severity == .notice }.count == 4)
         #expect(Self.errors(report, .transcript).isEmpty && Self.errors(report, .steps).isEmpty, "\(report.errors)")
         #expect(report.verdict.hasPrefix("FAILED CEREMONY"))
     }
@@ -365,10 +366,10 @@ extension AuditTests {
         for name in ["plans", "online"] {
             try FileManager.default.copyItem(at: rehearsal.appendingPathComponent(name), to: scratch.url.appendingPathComponent(name))
         }
-        let tokens = try ProcessRunner.run(try TestPaths.keyceremony, ["rehearsal", "tokens", "--dir", scratch.path("softhsm"), "--labels", "room-a,room-b,room-c"],
+        let tokens = try ProcessRunner.run(try TestPaths.keyceremony, ["rehearsal", "tokens", "--dir", scratch.path("softhsm"), "--labels", "room-a,room-b,room-c,room-e"],
                                            environment: ["SOFTHSM2_CONF": nil])
         try #require(tokens.status == 0, "\(tokens.output)")
-        let profile = try scratch.write("module: softhsm\nholders:\n  Alice: { label: room-a }\n  Bob: { label: room-b }\n  Carol: { label: room-c }\n", to: "room.yaml")
+        let profile = try scratch.write("module: softhsm\nholders:\n  Alice: { label: room-a }\n  Bob: { label: room-b }\n  Carol: { label: room-c }\n  Erin: { label: room-e }\n", to: "room.yaml")
         let out = scratch.path("with-profile")
         let run = try ProcessRunner.run(try TestPaths.keyceremony,
                                         ["run", scratch.path("plans/01-root-generation.yaml"), "--profile", profile.path, "--out", out,

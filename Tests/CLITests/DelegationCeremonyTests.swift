@@ -205,6 +205,44 @@ struct DelegationCeremonyTests {
         #expect(forgedAudit.errors.contains { $0.detail == "targets.json does not delegate what was shown before signing" }, "\(forgedAudit.errors)")
     }
 
+    @Test("TUF: bad delegations around the rehearsal's bundle are refused by python-tuf and keyceremony verify alike — a target outside the role's paths, the role signed by a key the delegation does not list, and the role's threshold not met (no signature) — while the good one resolves for both")
+    func badDelegations() throws {
+        let rehearsal = try RehearsalBundles.directory("tuf")
+        let scratch = try TemporaryDirectory("bad-delegations")
+        defer { scratch.remove() }
+        let bundle = rehearsal.appendingPathComponent("02-targets-delegation/public/metadata/rehearsal").path
+        let online = rehearsal.appendingPathComponent("online").path
+        let wrong = try SoftwareSigner(generating: .ecdsaP256)
+        let wrongKey = try scratch.write(wrong.privateKeyPEM, to: "wrong.key.pem").path
+        let release = "\(online)/releases.key.pem"
+        let cases: [(name: String, target: String, keys: [String], python: String?, verify: String?)] = [
+            ("good", "releases/app-1.0.txt", [release], nil, nil),
+            ("outside", "other/app-1.0.txt", [release], "not found", "target other/app-1.0.txt is outside the paths delegated to releases"),
+            ("wrong-key", "releases/app-1.0.txt", [wrongKey], "releases was signed by 0/1 keys", "signed by 0 of the 1 keys targets delegates releases to; the threshold is 1"),
+            ("threshold", "releases/app-1.0.txt", ["none"], "releases was signed by 0/1 keys", "signed by 0 of the 1 keys targets delegates releases to; the threshold is 1"),
+        ]
+        for item in cases {
+            let repo = scratch.path(item.name)
+            let serve = try PythonTUF.serveBundle(bundle, online: online, into: repo, role: "releases", paths: [item.target], signWith: item.keys)
+            #expect(serve.status == 0, "\(item.name): \(serve.output)")
+            let walk = try PythonTUF.walk(repo, target: item.target)
+            let verify = try ProcessRunner.run(try TestPaths.keyceremony, ["verify", repo])
+            switch item.python {
+            case nil:
+                #expect(walk.ok && walk.target_found == true, "\(item.name): \(walk.error ?? "")")
+                #expect(verify.status == 0, "\(item.name): \(verify.output)")
+            case "not found":
+                // python-tuf never takes a target from a role outside its paths: not found, no error.
+                #expect(walk.ok && walk.target_found == false, "\(item.name): \(walk.error ?? "")")
+            case let message?:
+                #expect(!walk.ok && walk.error?.contains(message) == true, "\(item.name): \(walk.error ?? "")")
+            }
+            if let finding = item.verify {
+                #expect(verify.status == 1 && verify.stdout.contains(finding), "\(item.name): \(verify.output)")
+            }
+        }
+    }
+
     @Test("Notary: a threshold above 1 and a role not named targets/<name> are refused at plan check, each with the reason")
     func notaryRules() throws {
         let life = try Lifecycle("notary")

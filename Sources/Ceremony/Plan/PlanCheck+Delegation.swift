@@ -74,8 +74,8 @@ extension PlanCheck {
         if let root {
             let (signing, problems) = DelegationInputs.matchSigningKeys(body.signingKeys, root: root.root, dialect: plan.dialect)
             for (key, message) in problems { add(key.location(of: "key_id"), .error, message) }
-            if let role = root.root.roles["targets"], let first = body.signingKeys.first {
-                let coming = body.signingKeys.filter { resolved?.key($0.name) != nil && signing[$0.name] != nil }
+            if let resolved, let role = root.root.roles["targets"], let first = body.signingKeys.first {
+                let coming = body.signingKeys.filter { resolved.key($0.name) != nil && signing[$0.name] != nil }
                 if Int64(coming.count) < role.threshold {
                     add(first.location, .error, "targets.json needs \(role.threshold) of the current root's targets keys to sign, but \(coming.count) come with a token; name more of them under 'targets:'")
                 }
