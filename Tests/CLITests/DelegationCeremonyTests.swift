@@ -205,6 +205,92 @@ struct DelegationCeremonyTests {
         #expect(forgedAudit.errors.contains { $0.detail == "targets.json does not delegate what was shown before signing" }, "\(forgedAudit.errors)")
     }
 
+    @Test("a rotation makes the targets role 2 of {Erin's kept key, Frank's new key on a new token}: the old targets.json no longer verifies under it, and a delegation built on it (as signed under version 1) and signed on both tokens does, and audits clean")
+    func rotateTargetsKey() throws {
+        let life = try Lifecycle()
+        defer { life.scratch.remove() }
+        // A new token for Frank in the rehearsal's SoftHSM2, with its PINs in the rehearsal PIN file.
+        let init_ = try ProcessRunner.run("softhsm2-util", ["--init-token", "--free", "--label", "targets-b", "--so-pin", "5o5o5o5o", "--pin", "f4f4f4f4"],
+                                          environment: life.environment)
+        try #require(init_.status == 0, "\(init_.output)")
+        var pins = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: life.pins))) as? [String: Any])
+        var tokens = pins["tokens"] as? [String: Any] ?? [:]
+        tokens["targets-b"] = ["user_pin": "f4f4f4f4", "so_pin": "5o5o5o5o"]
+        pins["tokens"] = tokens
+        try JSONSerialization.data(withJSONObject: pins).write(to: URL(fileURLWithPath: life.pins))
+
+        var rootKeys: [String: String] = [:]
+        var holder: String?
+        for line in try String(contentsOfFile: "\(life.out)/plans/04-root-resign.yaml", encoding: .utf8).split(separator: "\n") {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.hasPrefix("holder: ") { holder = String(text.dropFirst(8)) }
+            if text.hasPrefix("key_id: "), let holder { rootKeys[holder] = String(text.dropFirst(8)) }
+        }
+        let erin = try life.targetsKeyID()
+        let rotation = """
+        version: 1
+        ceremony: root-rotation
+        dialect: tuf
+        description: Two targets keys, Frank's new
+        repositories: [rehearsal]
+        expires: 30d
+        module: softhsm
+        previous: ../04-root-resign
+        root:
+          threshold: 3
+          keys:
+            - { name: root-a, holder: Alice, token: { label: root-a }, key_id: \(rootKeys["Alice"] ?? "") }
+            - { name: root-c, holder: Carol, token: { label: root-c }, key_id: \(rootKeys["Carol"] ?? "") }
+            - { name: root-d, holder: Dave, token: { label: root-d }, key_id: \(rootKeys["Dave"] ?? "") }
+        targets:
+          threshold: 2
+          keys:
+            - { name: targets-a, holder: Erin, key_id: \(erin) }
+            - { name: targets-b, holder: Frank, token: { label: targets-b }, algorithm: ecdsa-p256 }
+        witnesses: [Wendy]
+
+        """
+        let rotationPlan = "\(life.out)/plans/05-targets-rotation.yaml"
+        try rotation.write(toFile: rotationPlan, atomically: true, encoding: .utf8)
+        let rotated = try life.keyceremony(["run", rotationPlan, "--out", "\(life.out)/05-targets-rotation", "--rehearsal", "--yes", "--pins", life.pins])
+        #expect(rotated.status == 0, "\(rotated.output)")
+        #expect(rotated.stdout.contains("the targets role becomes offline: targets: 2 of Erin, Frank"), "\(rotated.stdout)")
+        let audit = try life.keyceremony(["audit", "\(life.out)/05-targets-rotation", "--plan", rotationPlan])
+        #expect(audit.status == 0, "\(audit.output)")
+        let v4 = try RootMetadata(signed: try SignedMetadata(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: "\(life.out)/05-targets-rotation/public/metadata/rehearsal/4.root.json")))).signed)
+        let targetsRole = try #require(v4.roles["targets"])
+        #expect(targetsRole.threshold == 2 && targetsRole.keyIDs.first == erin && targetsRole.keyIDs.count == 2)
+        let frank = targetsRole.keyIDs[1]
+
+        // targets.json version 1, signed by Erin alone, does not meet version 4's targets threshold.
+        let stale = life.scratch.path("stale")
+        try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
+        for version in 1...4 {
+            try FileManager.default.copyItem(atPath: "\(life.out)/05-targets-rotation/public/metadata/rehearsal/\(version).root.json", toPath: "\(stale)/\(version).root.json")
+        }
+        try FileManager.default.copyItem(atPath: life.targets, toPath: "\(stale)/targets.json")
+        let staleVerify = try life.keyceremony(["verify", stale])
+        #expect(staleVerify.status == 1 && staleVerify.stdout.contains("signed by 1 distinct keys of the role; the threshold is 2"), "\(staleVerify.output)")
+
+        // A delegation under version 4, signed on both tokens.
+        let delegation = try life.plan("06-two-signers", delegations: "  - { role: releases, action: change, paths: [\"releases/*\", \"hotfix/*\"] }")
+        let text = try String(contentsOfFile: delegation, encoding: .utf8)
+            .replacingOccurrences(of: "previous: ../02-targets-delegation", with: "previous: ../05-targets-rotation")
+            .replacingOccurrences(of: "key_id: \(erin) }\n", with: "key_id: \(erin) }\n    - { name: targets-b, holder: Frank, token: { label: targets-b }, key_id: \(frank) }\n")
+        try text.write(toFile: delegation, atomically: true, encoding: .utf8)
+        let signed = try life.keyceremony(["run", delegation, "--out", "\(life.out)/06-two-signers", "--rehearsal", "--yes", "--pins", life.pins])
+        #expect(signed.status == 0, "\(signed.output)")
+        #expect(signed.stdout.contains("targets.json version 2 needs 2 of the current root's targets keys: Erin and Frank"), "\(signed.stdout)")
+        #expect(signed.stdout.contains("targets.json: 2 of 2 signed, threshold met"), "\(signed.stdout)")
+        // The current targets.json no longer verifies under version 4, which this ceremony fixes: it is taken
+        // as verified under the version it was signed under, and that is said.
+        #expect(signed.stdout.contains("targets.json version 1 was signed under root version 1; under version 4 it no longer meets the targets threshold"), "\(signed.stdout)")
+        let verify = try life.keyceremony(["verify", "\(life.out)/06-two-signers"])
+        #expect(verify.status == 0, "\(verify.output)")
+        let signedAudit = try life.keyceremony(["audit", "\(life.out)/06-two-signers", "--plan", delegation])
+        #expect(signedAudit.status == 0, "\(signedAudit.output)")
+    }
+
     @Test("TUF: bad delegations around the rehearsal's bundle are refused by python-tuf and keyceremony verify alike — a target outside the role's paths, the role signed by a key the delegation does not list, and the role's threshold not met (no signature) — while the good one resolves for both")
     func badDelegations() throws {
         let rehearsal = try RehearsalBundles.directory("tuf")

@@ -47,7 +47,7 @@ extension PlanCheck {
                 add(body.currentTargetsLocation, .warning, "current_targets \(url.path) holds no targets.json on this machine; the ceremony reads it, and checks the changes against it then")
             } else if let root {
                 do {
-                    current = try CurrentTargets.load(at: url, root: root.root, repository: repository, dialect: plan.dialect, at: now)
+                    current = try CurrentTargets.load(at: url, root: root, repository: repository, dialect: plan.dialect, at: now)
                     currentKnown = true
                     for note in current?.notes ?? [] { add(body.currentTargetsLocation, .warning, "the current targets.json: \(note.detail)") }
                 } catch {

@@ -8,6 +8,11 @@ import TrustMetadata
 /// Problems with the delegations inside it are not a reason to refuse it: fixing them (a role
 /// left with no keys, notary #1500) is what a delegation ceremony is for. They are kept as
 /// ``notes`` and shown; the new targets.json must verify in full before anything is written.
+///
+/// Nor is a rotation that changed the root's targets keys or threshold since it was signed:
+/// clients then refuse it under the new root until the targets keys sign a new version, which is
+/// this ceremony. Such a file must verify in full under an earlier version of the verified root
+/// chain (the one it was signed under), and that is noted.
 struct CurrentTargets {
     var metadata: TargetsMetadata
     /// The file as read, byte for byte.
@@ -43,7 +48,8 @@ struct CurrentTargets {
     ///
     /// - Throws: ``CeremonyFailure`` (an input error) saying what was wrong: nothing found, a
     ///   file that cannot be read, two versions N that differ, or findings that refuse it.
-    static func load(at location: URL, root: RootMetadata, repository: String, dialect: Dialect, at time: Date) throws -> CurrentTargets {
+    static func load(at location: URL, root current: CurrentRoot, repository: String, dialect: Dialect, at time: Date) throws -> CurrentTargets {
+        let root = current.root
         func refuse(_ reason: String) -> CeremonyFailure {
             CeremonyFailure(step: nil, reason: "the current targets.json of '\(repository)': \(reason)", isInputError: true)
         }
@@ -70,14 +76,28 @@ struct CurrentTargets {
             throw refuse("\(newest.url.path) and \(other.url.path) are both version \(newest.metadata.version) but differ; which targets.json is current is unclear, so nothing is signed over it")
         }
         let file = MetadataFile(name: newest.url.path, bytes: newest.bytes)
-        let report = TargetsVerifier(options: VerificationOptions(dialect: dialect, repository: repository, at: time))
-            .verify(file, root: root, files: RoleFiles(byRole: [:], dialect: dialect))
-        let refusing = report.findings.filter { $0.severity == .error && $0.check != .expiry && $0.check != .delegation }
-        guard refusing.isEmpty else {
-            throw refuse("it does not verify against the current root, so no new version is built on it: " + refusing.map(\.description).joined(separator: "; "))
+        func judge(_ root: RootMetadata) -> (refusing: [Finding], notes: [Finding]) {
+            let report = TargetsVerifier(options: VerificationOptions(dialect: dialect, repository: repository, at: time))
+                .verify(file, root: root, files: RoleFiles(byRole: [:], dialect: dialect))
+            return (report.findings.filter { $0.severity == .error && $0.check != .expiry && $0.check != .delegation },
+                    report.findings.filter { $0.severity == .error && ($0.check == .expiry || $0.check == .delegation) })
         }
-        let notes = report.findings.filter { $0.severity == .error && ($0.check == .expiry || $0.check == .delegation) }
-        return CurrentTargets(metadata: newest.metadata, bytes: newest.bytes, url: newest.url,
-                              sha256: ByteEncoding.sha256Hex(Data(newest.bytes)), notes: notes)
+        let (refusing, notes) = judge(root)
+        if refusing.isEmpty {
+            return CurrentTargets(metadata: newest.metadata, bytes: newest.bytes, url: newest.url,
+                                  sha256: ByteEncoding.sha256Hex(Data(newest.bytes)), notes: notes)
+        }
+        // Signed under an earlier root whose targets keys the rotation since replaced?
+        if refusing.allSatisfy({ $0.check == .threshold || $0.check == .signature }) {
+            for earlier in current.earlierRoots {
+                let (before, earlierNotes) = judge(earlier)
+                guard before.isEmpty else { continue }
+                let note = Finding(file: file.name, role: "targets", check: .threshold, severity: .notice,
+                                   detail: "targets.json version \(newest.metadata.version) was signed under root version \(earlier.version); under version \(root.version) it no longer meets the targets threshold (\(refusing.map(\.detail).joined(separator: "; "))), so clients refuse it until this ceremony signs the next version")
+                return CurrentTargets(metadata: newest.metadata, bytes: newest.bytes, url: newest.url,
+                                      sha256: ByteEncoding.sha256Hex(Data(newest.bytes)), notes: [note] + earlierNotes)
+            }
+        }
+        throw refuse("it does not verify against the current root, nor against an earlier version of it, so no new version is built on it: " + refusing.map(\.description).joined(separator: "; "))
     }
 }

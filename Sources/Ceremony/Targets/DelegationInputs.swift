@@ -35,7 +35,7 @@ struct DelegationInputs {
         let root = try CurrentRoot.load(previous: body.previous, trustedRoot: body.trustedRoot, repository: repository, only: true,
                                         dialect: plan.dialect, at: time, say: say)
         var problems: [String] = []
-        let current = try currentTargets(body, root: root.root, repository: repository, dialect: plan.dialect, at: time)
+        let current = try currentTargets(body, root: root, repository: repository, dialect: plan.dialect, at: time)
         let (keys, keyProblems) = DelegatedKey.loadAll(body.changes, dialect: plan.dialect, at: time)
         problems += keyProblems.map { "\(plan.source.displayName):\($0.file.location.line): \($0.reason)" }
         let edit = DelegationEdit.apply(body.changes, to: current?.metadata.delegations, keys: keys, dialect: plan.dialect)
@@ -61,7 +61,7 @@ struct DelegationInputs {
     /// The current targets.json the plan names, or nil for `none`; `none` while the previous
     /// ceremony's folder holds a targets.json is refused, since signing version 1 over an
     /// existing targets.json would roll its version back.
-    static func currentTargets(_ body: TargetsDelegationPlan, root: RootMetadata, repository: String, dialect: Dialect,
+    static func currentTargets(_ body: TargetsDelegationPlan, root: CurrentRoot, repository: String, dialect: Dialect,
                                at time: Date) throws -> CurrentTargets? {
         switch body.currentTargets {
         case .at(let url):
