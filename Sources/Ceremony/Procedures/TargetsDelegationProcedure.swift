@@ -106,7 +106,8 @@ final class TargetsDelegationProcedure: CeremonyProcedure {
         context.console.say("  \(inputs.repository): current root version \(root.root.version) (file SHA-256 \(root.newestDigest)), verified from version \(root.firstVersion); expires \(root.root.expires.text)")
         if let current = inputs.current {
             try context.transcript.append(.currentTargets(.init(repository: inputs.repository, version: Int(current.metadata.version), sha256: current.sha256)))
-            context.console.say("  current targets.json version \(current.metadata.version) (file SHA-256 \(current.sha256), \(current.url.path)) verifies against it; expires \(current.metadata.expires.text)")
+            let under = current.verifiedUnder == root.root.version ? "against it" : "under root version \(current.verifiedUnder) (see the note)"
+            context.console.say("  current targets.json version \(current.metadata.version) (file SHA-256 \(current.sha256), \(current.url.path)) verifies \(under); expires \(current.metadata.expires.text)")
             for note in current.notes { context.console.say("  note: \(note)") }
         } else {
             context.console.say("  there is no targets.json yet: this ceremony signs version 1")

@@ -22,6 +22,8 @@ struct CurrentTargets {
     var sha256: String
     /// Findings about its delegations (and its expiry), shown before anyone signs.
     var notes: [Finding]
+    /// The root version it verifies under: the newest, or the newest earlier one that accepts it.
+    var verifiedUnder: Int64
 
     /// The targets files under `location`: the file itself, or in the first of the folders a
     /// bundle or a published repository keeps them in (`public/metadata/<repository>`,
@@ -85,7 +87,7 @@ struct CurrentTargets {
         let (refusing, notes) = judge(root)
         if refusing.isEmpty {
             return CurrentTargets(metadata: newest.metadata, bytes: newest.bytes, url: newest.url,
-                                  sha256: ByteEncoding.sha256Hex(Data(newest.bytes)), notes: notes)
+                                  sha256: ByteEncoding.sha256Hex(Data(newest.bytes)), notes: notes, verifiedUnder: root.version)
         }
         // Signed under an earlier root whose targets keys the rotation since replaced?
         if refusing.allSatisfy({ $0.check == .threshold || $0.check == .signature }) {
@@ -93,9 +95,9 @@ struct CurrentTargets {
                 let (before, earlierNotes) = judge(earlier)
                 guard before.isEmpty else { continue }
                 let note = Finding(file: file.name, role: "targets", check: .threshold, severity: .notice,
-                                   detail: "targets.json version \(newest.metadata.version) was signed under root version \(earlier.version); under version \(root.version) it no longer meets the targets threshold (\(refusing.map(\.detail).joined(separator: "; "))), so clients refuse it until this ceremony signs the next version")
+                                   detail: "targets.json version \(newest.metadata.version) verifies under root version \(earlier.version); under version \(root.version) it no longer meets the targets threshold (\(refusing.map(\.detail).joined(separator: "; "))), so clients refuse it until this ceremony signs the next version")
                 return CurrentTargets(metadata: newest.metadata, bytes: newest.bytes, url: newest.url,
-                                      sha256: ByteEncoding.sha256Hex(Data(newest.bytes)), notes: [note] + earlierNotes)
+                                      sha256: ByteEncoding.sha256Hex(Data(newest.bytes)), notes: [note] + earlierNotes, verifiedUnder: earlier.version)
             }
         }
         throw refuse("it does not verify against the current root, nor against an earlier version of it, so no new version is built on it: " + refusing.map(\.description).joined(separator: "; "))
