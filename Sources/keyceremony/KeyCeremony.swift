@@ -30,6 +30,6 @@ struct KeyCeremony: ParsableCommand {
         130 interrupted (Ctrl-C or SIGTERM).
         """,
         version: KeyCeremonyVersion.current,
-        subcommands: [PlanCommand.self, RunCommand.self, CleanupCommand.self, VerifyCommand.self, AuditCommand.self, ExpiryCommand.self, TokensCommand.self, RehearseCommand.self, RehearsalCommand.self, PublishCommand.self]
+        subcommands: [PlanCommand.self, RunCommand.self, CleanupCommand.self, VerifyCommand.self, AuditCommand.self, ExpiryCommand.self, TokensCommand.self, RehearseCommand.self, RehearsalCommand.self, PublishCommand.self, SharesCommand.self]
     )
 }
