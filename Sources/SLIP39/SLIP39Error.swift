@@ -117,7 +117,7 @@ public enum SLIP39Error: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownWord(let position):
             return "word \(position) is not a SLIP-39 word (type the whole word or at least its first 4 letters)"
         case .wrongWordCount(let count):
-            return "a SLIP-39 share has 20 words or more (33 for a 256-bit secret), and \(count) \(count == 1 ? "word is" : "words are") not a valid share length"
+            return "\(count) \(count == 1 ? "word is" : "words are") not the length of a SLIP-39 share (20 words for a 128-bit secret, 33 for a 256-bit one)"
         case .checksumFailed(let position?):
             return "the share's checksum does not hold: word \(position) looks wrong"
         case .checksumFailed(nil):
@@ -131,7 +131,7 @@ public enum SLIP39Error: Error, Equatable, Sendable, CustomStringConvertible {
         case .differentSets(let parameter):
             return "the shares are from different share sets (their \(parameter.words) differs)"
         case .duplicateShare(let group, let member):
-            return "the same share was given twice (group \(group + 1), member \(member + 1))"
+            return "two shares are group \(group + 1), member \(member + 1): the same share was given twice, or shares of two different splits were mixed"
         case .inconsistentGroupParameters(let parameter, let group?):
             return "the shares of group \(group + 1) disagree on the \(parameter.words)"
         case .inconsistentGroupParameters(let parameter, nil):

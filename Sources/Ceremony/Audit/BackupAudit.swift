@@ -30,7 +30,7 @@ enum BackupAudit {
         let onDisk: [String]? = layout.kind == .outputDirectory
             ? ((try? BundlePath.regularFiles(under: layout.root.appendingPathComponent(BundlePath.backupFolder))) ?? [])
             : nil
-        let planned = plan?.plan.root.keys.filter(\.backup).map(\.name) ?? []
+        let planned = plan?.plan.root?.keys.filter(\.backup).map(\.name) ?? []
         guard let (splitSeq, recorded) = split else {
             if let onDisk, !onDisk.isEmpty {
                 findings.append(AuditFinding(.backup, at: "backup/", expected: "empty", found: onDisk.joined(separator: ", "),

@@ -80,7 +80,14 @@ package enum CeremonyAudit {
         report.keys = provenance.rows
         report.signatures = records.compactMap { if case .signature(let signature) = $0.event { return signature } else { return nil } }
         if !failedFolder {
-            report.findings += try SignatureAudit.check(records, roots: roots, publicDir: publicDir, dialect: start.dialect, at: options.at)
+            if start.ceremony == .targetsDelegation {
+                let targets = try SignatureAudit.targetsFiles(publicDir: publicDir, repositories: start.repositories)
+                report.findings += try SignatureAudit.check(records, roots: roots, publicDir: publicDir, dialect: start.dialect, at: options.at,
+                                                            role: "targets", signed: targets)
+                report.findings += DelegationAudit.check(records, targets: targets, plan: plan)
+            } else {
+                report.findings += try SignatureAudit.check(records, roots: roots, publicDir: publicDir, dialect: start.dialect, at: options.at)
+            }
         }
 
         // 8. Rehearsal. 9. Backup. 10. Tool identity.

@@ -19,6 +19,7 @@ import TrustMetadata
 /// DIR/public/keys/<keyid>.pem
 /// DIR/public/keys/<keyid>.crt.pem
 /// DIR/public/metadata/<repository>/1.root.json, root.json
+/// DIR/public/metadata/<repository>/targets.json   (a targets-delegation)
 /// DIR/backup/<keyid>.wrapped.json  keys wrapped under a backup key (vault only)
 /// DIR/shares/<custodian>.txt|.html  rehearsal shares and printable share cards (0600; to be
 ///                                   printed or handed out, then destroyed; never online)
@@ -139,6 +140,17 @@ package final class OutputDirectory {
     package func writeEarlierRootMetadata(_ data: Data, repository: String, version: Int) throws {
         let folder = try rootFolder(repository: repository, version: version)
         try writePublicFile(data, at: "\(folder)/\(version).root.json")
+    }
+
+    /// Writes `public/metadata/<repository>/<name>`: a metadata file other than a versioned root
+    /// (`root.json` copied as read, `targets.json` signed in this ceremony). `name` is one plain
+    /// file name ending in `.json`.
+    package func writeMetadataFile(_ data: Data, repository: String, name: String) throws {
+        guard name.hasSuffix(".json"), !name.contains("/"), BundlePath.isSafeRelative(name), !name.hasPrefix(".") else {
+            throw BundleError.unsafePath(name)
+        }
+        let folder = try rootFolder(repository: repository, version: 1)
+        try writePublicFile(data, at: "\(folder)/\(name)")
     }
 
     private func rootFolder(repository: String, version: Int) throws -> String {

@@ -191,7 +191,7 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
         guard let digest = ceremonyDigest?.digest else {
             throw CeremonyFailure(step: step, reason: "internal error: no ceremony digest to read aloud; nothing is published")
         }
-        console.say("  ceremony digest (plan, site profile and online key files; SHA-256, as 'plan check' prints it): \(digest.hex)")
+        console.say("  ceremony digest (plan, site profile and input files; SHA-256, as 'plan check' prints it): \(digest.hex)")
         for line in digest.wordLines { console.say("    \(line)") }
         let statement = CeremonyStep.witnessDigestStatement
         do {
@@ -226,7 +226,7 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
         for (repository, file) in rootFiles.sorted(by: { $0.key < $1.key }) {
             guard let data = try? BundlePath.read(file) else { continue }
             let digest = PlanDigest(of: data)
-            console.say("  \(repository) root.json SHA-256: \(digest.hex)")
+            console.say("  \(repository) \(file.lastPathComponent) SHA-256: \(digest.hex)")
             for line in digest.wordLines { console.say("    \(line)") }
         }
         let transcript = options.output.standardizedFileURL.appendingPathComponent(BundlePath.publicFolder).appendingPathComponent(BundlePath.transcript)
@@ -321,6 +321,7 @@ enum CeremonyCatalog {
         switch kind {
         case .rootGeneration: return RootGenerationProcedure.self
         case .rootRotation, .rootResign: return RootUpdateProcedure.self
+        case .targetsDelegation: return TargetsDelegationProcedure.self
         case .recovery: return RecoveryProcedure.self
         }
     }

@@ -15,8 +15,11 @@ package struct RootRole: Sendable, Equatable {
     }
 
     /// The threshold in words: "root: 2 of Alice, Bob, Carol".
-    package var summary: String {
-        "root: \(threshold) of " + keys.map(\.holder).joined(separator: ", ")
+    package var summary: String { summary(role: "root") }
+
+    /// The threshold of `role` in words: "targets: 1 of Erin".
+    package func summary(role: String) -> String {
+        "\(role): \(threshold) of " + keys.map(\.holder).joined(separator: ", ")
     }
 }
 

@@ -24,8 +24,10 @@ enum StepPlanner {
     }
 
     /// A holder's visit to make a new root key: insert the token, generate the key and, where root
-    /// keys are certificates, issue one per repository on the same visit.
+    /// keys are certificates, issue one per repository on the same visit. An offline targets key
+    /// (`targets:`) is a bare key in every dialect, so it gets no certificate.
     static func keyGenerationVisit(_ entry: ResolvedPlan.ResolvedKey, plan: Plan) -> [CeremonyStep.Draft] {
+        let isTargetsKey = plan.body.offlineTargets?.keys.contains { $0.name == entry.key.name } ?? false
         let key = entry.key
         let algorithm = key.algorithm?.spokenName ?? ""
         var drafts: [CeremonyStep.Draft] = [
@@ -33,7 +35,7 @@ enum StepPlanner {
             .init(key.holder, .generateKey(key: key.name),
                   "generate \(article(algorithm)) \(algorithm) key '\(key.name)' on the token and read its attributes back"),
         ]
-        if plan.dialect.rootKeysAreCertificates {
+        if plan.dialect.rootKeysAreCertificates && !isTargetsKey {
             for repository in plan.repositories {
                 drafts.append(.init(key.holder, .issueCertificate(key: key.name, repository: repository),
                                     "issue the root certificate of key '\(key.name)' for '\(repository)' on the token"))

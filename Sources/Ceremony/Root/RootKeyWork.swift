@@ -2,9 +2,10 @@ import Foundation
 import PKCS11
 import TrustMetadata
 
-/// The token work every root ceremony does with its root keys: generate a key under policy and
-/// read it back, find an existing key by its public key, issue Notary root certificates on the
-/// token, sign root metadata, and write the public keys and certificates.
+/// The token work every root ceremony does with its root keys (and offline targets keys):
+/// generate a key under policy and read it back, find an existing key by its public key, issue
+/// Notary root certificates on the token, sign root metadata, and write the public keys and
+/// certificates.
 ///
 /// Dialect differences are answered by TrustMetadata (``MetadataKey/make(_:dialect:)``,
 /// ``NotaryRootCertificate``); this type only decides which token does what.
@@ -55,8 +56,10 @@ final class RootKeyWork {
         keys[name] = key
         let material = try PublicKeyMaterial(spki: key.subjectPublicKeyInfo)
         context.desk.recordCreated(name, key: key, spkiPEM: material.pem)
-        // Where root keys are certificates, the key IDs are those of the certificates, issued next.
-        let keyIDs = context.dialect.rootKeysAreCertificates ? [] : [MetadataKey.make(material, dialect: context.dialect).keyID]
+        // Where root keys are certificates, the key IDs are those of the certificates, issued next;
+        // an offline targets key is listed as a bare key in every dialect.
+        let certified = context.dialect.rootKeysAreCertificates && !Self.isTargetsKey(name, context: context)
+        let keyIDs = certified ? [] : [MetadataKey.make(material, dialect: context.dialect).keyID]
         let used = key.exceptionsApplied.map { exception in
             let readBack: Bool?
             switch exception.attribute {
@@ -78,7 +81,13 @@ final class RootKeyWork {
         }
         // Where root keys are certificates, the token stays logged in: they are issued next, on the same visit.
         // A key marked for backup is wrapped on the same visit, which closes the token.
-        if !context.dialect.rootKeysAreCertificates && !planned.key.backup { context.desk.close(name) }
+        if !certified && !planned.key.backup { context.desk.close(name) }
+    }
+
+    /// Whether `name` is one of the plan's offline top-level targets keys (`targets:`), which
+    /// sign targets.json and never the root.
+    static func isTargetsKey(_ name: String, context: CeremonyContext) -> Bool {
+        context.plan.body.offlineTargets?.keys.contains { $0.name == name } ?? false
     }
 
     /// Finds the key of `name` on its open token: the private key whose public key is `spki`
@@ -119,7 +128,7 @@ final class RootKeyWork {
     /// The metadata key `name` is listed under in `repository`'s new root: its certificate for
     /// that repository (Notary) or its public key (TUF).
     func metadataKey(_ name: String, repository: String, context: CeremonyContext) throws -> MetadataKey {
-        if context.dialect.rootKeysAreCertificates {
+        if context.dialect.rootKeysAreCertificates && !Self.isTargetsKey(name, context: context) {
             return try context.required(certificates[name]?[repository], "the certificate of key '\(name)' for '\(repository)'").key
         }
         let key = try context.required(keys[name], "key '\(name)'")
@@ -129,6 +138,14 @@ final class RootKeyWork {
     /// Signs every repository's root with `name`'s key, after checking that the key on the token
     /// is the one generated or found earlier in this ceremony.
     func sign(_ name: String, drafts: RootDrafts, context: CeremonyContext) throws {
+        let (signer, holder) = try signer(name, context: context)
+        try drafts.sign(name: name, holder: holder, with: signer, transcript: context.transcript)
+        doneSigning(name, holder: holder, signer: signer, context: context)
+    }
+
+    /// A signer for `name`'s key on its open token, after checking that the key there is the one
+    /// generated or found earlier in this ceremony.
+    func signer(_ name: String, context: CeremonyContext) throws -> (signer: TokenSigner, holder: String) {
         let planned = try context.required(context.resolved.key(name), "key '\(name)' in the plan")
         let session = try context.desk.session(name, step: context.currentStep)
         let key: TokenKey
@@ -142,11 +159,14 @@ final class RootKeyWork {
             throw CeremonyFailure(step: context.currentStep, holder: planned.key.holder, token: session.token.identity,
                                   reason: "internal error: key '\(name)' was neither generated nor found before signing; nothing is published")
         }
-        try drafts.sign(name: name, holder: planned.key.holder, with: try TokenSigner(session: session, key: key),
-                        transcript: context.transcript)
+        return (try TokenSigner(session: session, key: key), planned.key.holder)
+    }
+
+    /// Closes `name`'s token after it signed, and tells its holder.
+    func doneSigning(_ name: String, holder: String, signer: TokenSigner, context: CeremonyContext) {
         context.console.say("  signed by '\(name)'; every signature verified in software")
         context.desk.close(name)
-        context.console.say("  \(planned.key.holder), you are done with token \(session.token.identity): you may remove it now")
+        context.console.say("  \(holder), you are done with token \(signer.session.token.identity): you may remove it now")
     }
 
     /// Writes the public key of every root key (and its certificates) and of every online key.

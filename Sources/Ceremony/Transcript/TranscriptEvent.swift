@@ -20,6 +20,8 @@ package enum TranscriptEvent: Sendable, Equatable {
     case preflight(Preflight)
     case objectsLeft(ObjectsLeft)
     case holderSkipped(HolderSkipped)
+    case currentTargets(CurrentTargetsRead)
+    case delegations(DelegationsShown)
     case keyWrapped(KeyWrapped)
     case backupSplit(BackupSplit)
     case shareHandedOut(ShareHandedOut)
@@ -46,6 +48,8 @@ package enum TranscriptEvent: Sendable, Equatable {
         case .preflight: return "preflight"
         case .objectsLeft: return "objects-left"
         case .holderSkipped: return "holder-skipped"
+        case .currentTargets: return "current-targets"
+        case .delegations: return "delegations"
         case .keyWrapped: return "key-wrapped"
         case .backupSplit: return "backup-split"
         case .shareHandedOut: return "share-handed-out"
@@ -59,6 +63,7 @@ package enum TranscriptEvent: Sendable, Equatable {
     package static let allTypes = ["ceremony-start", "step-start", "step-end", "confirmation", "token",
                                   "key-generated", "key-found", "current-root", "certificate", "metadata-digest", "signature",
                                   "error", "seal", "preflight", "objects-left", "holder-skipped",
+                                  "current-targets", "delegations",
                                   "key-wrapped", "backup-split", "share-handed-out", "recovery-drill", "shares-combined", "key-restored"]
 
     func encodePayload(to encoder: Encoder) throws {
@@ -79,6 +84,8 @@ package enum TranscriptEvent: Sendable, Equatable {
         case .preflight(let payload): try payload.encode(to: encoder)
         case .objectsLeft(let payload): try payload.encode(to: encoder)
         case .holderSkipped(let payload): try payload.encode(to: encoder)
+        case .currentTargets(let payload): try payload.encode(to: encoder)
+        case .delegations(let payload): try payload.encode(to: encoder)
         case .keyWrapped(let payload): try payload.encode(to: encoder)
         case .backupSplit(let payload): try payload.encode(to: encoder)
         case .shareHandedOut(let payload): try payload.encode(to: encoder)
@@ -106,6 +113,8 @@ package enum TranscriptEvent: Sendable, Equatable {
         case "preflight": return .preflight(try Preflight(from: decoder))
         case "objects-left": return .objectsLeft(try ObjectsLeft(from: decoder))
         case "holder-skipped": return .holderSkipped(try HolderSkipped(from: decoder))
+        case "current-targets": return .currentTargets(try CurrentTargetsRead(from: decoder))
+        case "delegations": return .delegations(try DelegationsShown(from: decoder))
         case "key-wrapped": return .keyWrapped(try KeyWrapped(from: decoder))
         case "backup-split": return .backupSplit(try BackupSplit(from: decoder))
         case "share-handed-out": return .shareHandedOut(try ShareHandedOut(from: decoder))

@@ -38,7 +38,8 @@ struct RunCommand: ParsableCommand {
 
         Rehearsals (--rehearsal) may use --yes (no confirmations) and --pins FILE (the 0600 file \
         written by 'keyceremony rehearsal tokens', SoftHSM2 tokens only). Rehearsal outputs are \
-        marked in the manifest and expire within 30 days.
+        marked in the manifest and expire within 30 days (Notary: 210 days, past the 6 months \
+        within which notary's client re-signs a root at every publish).
 
         Examples:
           keyceremony run ceremonies/notary-root-generation.yaml --profile room.yaml --out /media/usb/2026-12-01
