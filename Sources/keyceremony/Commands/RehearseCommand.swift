@@ -7,19 +7,25 @@ import TrustMetadata
 struct RehearseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rehearse",
-        abstract: "Rehearse a root's lifecycle end to end on SoftHSM2 tokens: generation, delegation, rotation, re-sign.",
+        abstract: "Rehearse a root's lifecycle end to end on SoftHSM2 tokens: generation with backup, delegation, rotation, re-sign, recovery.",
         discussion: """
         Makes everything under DIR and runs it unattended:
-          DIR/softhsm/                 five SoftHSM2 tokens (root-a … root-d, targets-a) and pins.json
+          DIR/softhsm/                 seven SoftHSM2 tokens (root-a … root-e, targets-a, drill) and pins.json
           DIR/online/                  rehearsal online keys (PEM), or the server's keys, and the
                                        rehearsal release key (releases.key.pem, 0600, marked REHEARSAL)
           DIR/plans/NN-KIND.yaml       each ceremony's plan, readable and runnable again with 'keyceremony run'
-          DIR/01-root-generation/      root version 1: 2 of Alice, Bob, Carol; the targets key offline on Erin's token
+          DIR/01-root-generation/      root version 1: 2 of Alice, Bob, Carol; the targets key offline on Erin's token;
+                                       Alice's key backed up under SLIP-39 shares 2 of Frank, Grace, Heidi
+                                       (DIR/01-root-generation/shares/, rehearsal only) and drilled on 'drill'
           DIR/02-targets-delegation/   targets.json version 1, signed by Erin's targets key: targets/releases
                                        (Notary) or releases (TUF) delegated to the release key
           DIR/03-root-rotation/        root version 2: Bob's key leaves, Dave's new key joins, threshold 3
           DIR/04-root-resign/          root version 3: the same keys, a new expiry
-        Each later plan is written from the bundle the stage before made; rotation and re-sign keep         the targets key, so targets.json stays valid. Each stage is verified as 'keyceremony         verify' would, and a summary is printed.
+          DIR/05-recovery/             root version 4: Frank's and Heidi's shares restore Alice's key onto the
+                                       fresh token root-e, which signs the re-signed root with Carol and Dave
+        Each later plan is written from the bundle the stage before made; rotation and re-sign keep \
+        the targets key, so targets.json stays valid. Each stage is verified as 'keyceremony \
+        verify' would, and a summary is printed.
 
         With --notary-server URL --gun GUN, the snapshot and timestamp keys are fetched from that \
         notary-server, so the resulting root.json can be uploaded there.

@@ -37,7 +37,10 @@ struct RunCommand: ParsableCommand {
         problems with the plan's inputs), 130 interrupted.
 
         Rehearsals (--rehearsal) may use --yes (no confirmations) and --pins FILE (the 0600 file \
-        written by 'keyceremony rehearsal tokens', SoftHSM2 tokens only). Rehearsal outputs are \
+        written by 'keyceremony rehearsal tokens', SoftHSM2 tokens only). A rehearsal recovery \
+        reads each custodian's share from --shares DIR (<custodian>.txt, as a rehearsed backup \
+        wrote them); in production custodians type their shares at the terminal, without echo. \
+        Rehearsal outputs are \
         marked in the manifest and expire within 30 days (Notary: 210 days, past the 6 months \
         within which notary's client re-signs a root at every publish).
 
