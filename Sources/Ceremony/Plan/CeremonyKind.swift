@@ -16,7 +16,10 @@ package enum CeremonyKind: String, Sendable, Equatable, CaseIterable, Codable {
     /// N+1 with them (as a rotation or re-sign).
     case recovery = "recovery"
 
-    /// Kinds later versions add; a plan naming one gets a clearer message
-    /// than "unknown".
-    static let planned: [String] = []
+    /// Names people reach for that are not kinds of their own, with where that work is done;
+    /// a plan naming one gets this instead of "unknown".
+    static let elsewhere = [
+        "backup": "backups are made in a root-generation plan: mark root keys 'backup: true' and add a 'backup:' section (see ceremonies/README.md)",
+        "delegation": "use 'targets-delegation'",
+    ]
 }
