@@ -164,6 +164,7 @@ struct PlanParserTests {
         ("group_threshold: 1", "group_threshold: 1\n  protection: sometimes", "protection 'sometimes' is not known"),
         ("group_threshold: 1", "group_threshold: 1\n  iteration_exponent: 9", "iteration_exponent is 9; expected 0 to 5"),
         ("group_threshold: 1", "group_threshold: 1\n  shares: []", "unknown key 'shares' in backup"),
+        ("custodians: [Erin, Frank, Grace]", "custodians: [G&race, G-race, Frank]", "would share the file name 'G-race'"),
     ])
     func backupRefused(old: String, new: String, message: String) {
         let errors = errorLines(replacing(old, with: new, in: Self.backupPlan))

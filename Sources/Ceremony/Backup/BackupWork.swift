@@ -112,7 +112,12 @@ final class BackupWork {
         let step = context.currentStep
         let backupKey = try context.required(backupKey, "the backup key")
         if plan.passphrase {
-            passphrase = try readPassphrase(context: context, twice: true)
+            let typed = try readPassphrase(context: context, twice: true)
+            if let problem = Self.passphraseProblem(typed) {
+                typed.wipe()
+                throw CeremonyFailure(step: step, reason: "the SLIP-39 passphrase cannot be used: \(problem); nothing was split")
+            }
+            passphrase = typed
         }
         let groups = plan.groups.map { SLIP39Group(memberThreshold: $0.threshold, memberCount: $0.custodians.count) }
         let made: [[SLIP39Share]]
@@ -261,6 +266,16 @@ final class BackupWork {
             return try context.console.passphrase(prompt: "Officer, type the SLIP-39 passphrase for the backup shares", confirm: twice)
         } catch {
             throw CeremonyFailure(step: context.currentStep, reason: "\(error)")
+        }
+    }
+
+    /// Why a passphrase cannot protect the shares: SLIP-39 takes printable ASCII, and an empty
+    /// one protects nothing while the files say a passphrase is needed.
+    static func passphraseProblem(_ passphrase: SecretBytes) -> String? {
+        passphrase.withBytes { bytes in
+            if bytes.count < 8 { return "it is shorter than 8 characters" }
+            if !bytes.allSatisfy({ (0x20...0x7E).contains($0) }) { return "SLIP-39 passphrases are printable ASCII (letters, digits, punctuation and spaces)" }
+            return nil
         }
     }
 

@@ -20,7 +20,8 @@ package enum BundleCheck {
     package static func run(directory: URL) -> BundleCheckResult {
         var missing: [BundleFinding] = []
         var isDirectory: ObjCBool = false
-        for folder in [BundlePath.publicFolder, BundlePath.backupFolder] {
+        // backup/ is not required: a ceremony without backup leaves it empty, and copies drop empty folders.
+        for folder in [BundlePath.publicFolder] {
             let path = directory.appendingPathComponent(folder).path
             if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) || !isDirectory.boolValue {
                 missing.append(BundleFinding(file: "\(folder)/", expected: "a folder", found: "nothing", "\(folder)/ is missing"))

@@ -69,6 +69,13 @@ package enum Cleanup {
                 }
                 objects.append(.init(holder: made.holder, key: made.key, tokenLabel: token.label, serial: token.serial,
                                      label: made.label, ckaID: made.ckaID, spkiPEM: made.spkiPEM))
+            case let .keyRestored(made):
+                // A key a recovery restored onto its token is an object this ceremony made, too.
+                guard let token = tokens[made.key] else {
+                    throw Failure(reason: "\(url.path) line \(index + 1): key '\(made.key)' was restored on a token the transcript does not name; nothing was deleted")
+                }
+                objects.append(.init(holder: made.holder, key: made.key, tokenLabel: token.label, serial: token.serial,
+                                     label: made.label, ckaID: made.ckaID, spkiPEM: made.spkiPEM))
             case .seal:
                 throw Failure(reason: "\(url.path) is sealed: that ceremony completed, and its keys are a root; cleanup deletes only what a failed ceremony made")
             default: break

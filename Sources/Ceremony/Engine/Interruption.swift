@@ -1,6 +1,6 @@
 import Foundation
 
-/// Turns Ctrl-C (and SIGTERM) into a clean abort.
+/// Turns Ctrl-C (and SIGTERM, and SIGHUP when the terminal goes away) into a clean abort.
 ///
 /// The signal is only ever acted on where nothing is half-done:
 /// - while a person is being asked something (a confirmation or a PIN), the terminal is restored,
@@ -14,14 +14,14 @@ package enum Interruption {
     nonisolated(unsafe) private static var restorePrompt: (() -> Void)?
     nonisolated(unsafe) private static var flag = false
 
-    /// Starts catching SIGINT and SIGTERM. `onInterrupt` runs when the process is interrupted at a
+    /// Starts catching SIGINT, SIGTERM and SIGHUP. `onInterrupt` runs when the process is interrupted at a
     /// prompt; pass nil for commands with nothing to clean up but the terminal.
     package static func install(_ onInterrupt: (() -> Void)?) {
         queue.sync {
             handler = onInterrupt
             flag = false
             guard sources.isEmpty else { return }
-            for signalNumber in [SIGINT, SIGTERM] {
+            for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
                 source.setEventHandler { arrived() }
@@ -39,6 +39,7 @@ package enum Interruption {
             sources.removeAll()
             signal(SIGINT, SIG_DFL)
             signal(SIGTERM, SIG_DFL)
+            signal(SIGHUP, SIG_DFL)
         }
     }
 

@@ -37,6 +37,8 @@ package final class RehearsalConsole: CeremonyConsole {
         var bytes = Array(data)
         defer { SecretBytes.zero(&bytes) }
         while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 { bytes.removeLast() }
+        // A byte-order mark some editors write is not part of the share.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         return SecretBytes(bytes)
     }
 

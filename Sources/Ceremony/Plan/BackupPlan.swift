@@ -115,9 +115,18 @@ extension BackupPlan {
             groupsOK = false
         }
         var seen: Set<[UInt8]> = []
-        for custodian in groups.flatMap(\.custodians) where !seen.insert(Array(custodian.utf8)).inserted {
-            sink.error(groupsNode, "custodian '\(custodian)' is named twice; each custodian keeps one share")
-            groupsOK = false
+        var stems: [String: String] = [:]
+        for custodian in groups.flatMap(\.custodians) {
+            if !seen.insert(Array(custodian.utf8)).inserted {
+                sink.error(groupsNode, "custodian '\(custodian)' is named twice; each custodian keeps one share")
+                groupsOK = false
+            } else if let other = stems[ShareHandout.fileStem(custodian)] {
+                // Share files and cards are named after custodians; two names must not share a file.
+                sink.error(groupsNode, "custodians '\(other)' and '\(custodian)' would share the file name '\(ShareHandout.fileStem(custodian))' for their shares; use names that differ in letters or digits")
+                groupsOK = false
+            } else {
+                stems[ShareHandout.fileStem(custodian)] = custodian
+            }
         }
         let groupThresholdNode = map.required("group_threshold", expected: "how many groups are needed to recover, at least 1")
         let groupThreshold = groupThresholdNode.flatMap { StrictYAML.int($0, "group_threshold", sink: sink) }

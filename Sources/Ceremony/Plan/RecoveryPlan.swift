@@ -57,6 +57,10 @@ package struct RecoveryPlan: Sendable, Equatable {
         }
         let custodians = map.required("custodians", expected: "the custodians who come to type their shares")
             .flatMap { FieldReaders.people($0, "custodians", sink: sink) }
+        if let keys, let keysNode, Set(keys).count != keys.count {
+            sink.error(keysNode, "recover keys names a key twice; each key is restored once")
+            return nil
+        }
         if let update, let keys, let keysNode {
             for name in keys {
                 guard let key = update.root.keys.first(where: { $0.name == name }) else {

@@ -29,7 +29,7 @@ final class RecoveryProcedure: CeremonyProcedure {
         ]
         for name in body.keys {
             guard let entry = resolved.key(name) else { continue }
-            added.append(.init(entry.key.holder, .insertToken(key: name), "insert the new token \(entry.token.spoken) and enter its PIN"))
+            added.append(.init(entry.key.holder, .insertToken(key: name), "insert \(entry.token.spoken) (the new token) and enter its PIN"))
             added.append(.init(entry.key.holder, .restoreKey(key: name),
                                "restore key '\(name)' from the backup onto the token; it is non-extractable from then on"))
         }
@@ -44,6 +44,8 @@ final class RecoveryProcedure: CeremonyProcedure {
     private let shareSet: Int
     private let check: String
     private let needsPassphrase: Bool
+    /// How the backup files were checked against the generation's sealed transcript, in words.
+    private let generationCheck: String
     /// The combined backup key, from the shares step until the last restore.
     private var backupKey: SecretBytes?
 
@@ -67,8 +69,12 @@ final class RecoveryProcedure: CeremonyProcedure {
             if entry.file.rehearsal && !context.options.rehearsal {
                 throw refuse("the backup of key '\(name)' (\(entry.path)) was made in a rehearsal; a production recovery restores only production backups")
             }
+            guard entry.file.mechanism == .aesKeyWrapPad, BackupPlan.wrappableAlgorithms.contains(entry.file.algorithm) else {
+                throw refuse("the backup of key '\(name)' (\(entry.path)) names \(entry.file.mechanism.rawValue) and \(entry.file.algorithm.rawValue); a backup is CKM_AES_KEY_WRAP_PAD of an ECDSA key, so the file is not one this tool wrote")
+            }
             files[name] = entry
         }
+        generationCheck = try Self.checkAgainstGeneration(body.backup, files: Array(files.values), rehearsal: context.options.rehearsal)
         let sets = Set(files.values.map(\.file.shareSet))
         let checks = Set(files.values.map(\.file.backupKeyCheck))
         guard sets.count == 1, checks.count == 1, let shareSet = sets.first, let check = checks.first else {
@@ -82,8 +88,38 @@ final class RecoveryProcedure: CeremonyProcedure {
 
     deinit { backupKey?.wipe() }
 
+    /// When the backup folder is a generation's output directory, its sealed transcript records
+    /// the digest of every wrapped key file and whether it was a rehearsal: each file used must be
+    /// byte for byte the one recorded, and a rehearsal's backup never serves a production recovery.
+    ///
+    /// - Returns: what was checked, for the summary.
+    /// - Throws: ``CeremonyFailure`` (an input error) when a file differs or the transcript does not verify.
+    private static func checkAgainstGeneration(_ location: URL, files: [BackupFolder.Entry], rehearsal: Bool) throws -> String {
+        let transcript = location.appendingPathComponent(BundlePath.publicFolder).appendingPathComponent(BundlePath.transcript)
+        guard FileManager.default.fileExists(atPath: transcript.path) else {
+            return "the backup files were given without their generation's transcript, so only their own contents are checked"
+        }
+        func refuse(_ reason: String) -> CeremonyFailure { CeremonyFailure(step: nil, reason: reason, isInputError: true) }
+        let records: [TranscriptRecord]
+        do { records = try TranscriptVerifier.verify(fileAt: transcript).records } catch {
+            throw refuse("the generation transcript beside the backup (\(transcript.path)) does not verify: \(error)")
+        }
+        var recorded: [String: String]?
+        for record in records {
+            if case let .ceremonyStart(start) = record.event, start.rehearsal, !rehearsal {
+                throw refuse("the backup in \(location.path) was made by a rehearsal (its transcript says so); a production recovery restores only production backups")
+            }
+            if case let .backupSplit(split) = record.event { recorded = split.files }
+        }
+        guard let recorded else { throw refuse("the generation transcript beside the backup records no backup") }
+        for entry in files where recorded[entry.path] != entry.sha256 {
+            throw refuse("\(entry.path) is not the file the generation wrote (SHA-256 \(entry.sha256), the transcript records \(recorded[entry.path] ?? "no such file")); nothing was restored")
+        }
+        return "the backup files match the generation's sealed transcript"
+    }
+
     var summary: [String] {
-        ["recovery: \(EnglishList.join(body.keys.map { "'\($0)'" })) restored from share set \(shareSet) (\(body.backup.lastPathComponent)) by \(EnglishList.join(body.custodians))"] + update.summary
+        ["recovery: \(EnglishList.join(body.keys.map { "'\($0)'" })) restored from share set \(shareSet) (\(body.backup.lastPathComponent)) by \(EnglishList.join(body.custodians)); \(generationCheck)"] + update.summary
     }
 
     var onlineKeys: [String: MetadataKey] { update.onlineKeys }
@@ -112,8 +148,18 @@ final class RecoveryProcedure: CeremonyProcedure {
     private func enterShares(context: CeremonyContext) throws {
         let step = context.currentStep
         var accepted: [(custodian: String, share: SLIP39Share)] = []
-        for custodian in body.custodians {
-            if ShareTally.isEnough(accepted.map(\.share)) { break }
+        for (index, custodian) in body.custodians.enumerated() {
+            if ShareTally.isEnough(accepted.map(\.share)) {
+                context.console.say("  enough shares are in; \(EnglishList.join(Array(body.custodians[index...]))) need not type theirs")
+                break
+            }
+            // Each custodian types alone: the officer confirms the keyboard has changed hands.
+            if index > 0, context.console.canAskAgain {
+                let ready = (try? context.console.ask("is \(custodian) now alone at the keyboard?", who: CeremonyStep.officerName)) ?? false
+                guard ready else {
+                    throw CeremonyFailure(step: step, holder: custodian, reason: "the officer did not confirm that \(custodian) was alone at the keyboard; no share was combined")
+                }
+            }
             while true {
                 let typed: SecretBytes
                 do {
@@ -187,7 +233,7 @@ final class RecoveryProcedure: CeremonyProcedure {
             key = try session.unwrap(blob, with: wrappingKey, mechanism: entry.file.mechanism, algorithm: entry.file.algorithm,
                                      subjectPublicKeyInfo: spki, policy: KeyPolicy(label: name))
         } catch {
-            throw fail("key '\(name)' could not be restored from \(entry.path): \(error)")
+            throw fail("key '\(name)' could not be restored from \(entry.path): the token could not unwrap it under the combined backup key (\(error)); the wrapped key in the file may be damaged")
         }
         let pem = try PublicKeyMaterial(spki: spki).pem
         context.desk.recordCreated(name, key: key, spkiPEM: pem)

@@ -66,14 +66,22 @@ extension Session {
             throw .invalidArgument("the recorded public key is not a valid \(algorithm) key")
         }
         let id = try randomBytes(16)
-        let privateTemplate = policy.privateKeyTemplate(algorithm, id: id)
         var privateHandle: CK_OBJECT_HANDLE = 0
-        let rv: CK_RV = serialized {
-            var input = wrapped
-            var ck = CK_MECHANISM(mechanism: CK_MECHANISM_TYPE(mechanism.mechanism), pParameter: nil, ulParameterLen: 0)
-            return privateTemplate.withPointer {
-                functions.C_UnwrapKey!(handle, &ck, wrappingKey.handle, &input, CK_ULONG(input.count), $0, $1, &privateHandle)
+        func unwrapKey(unmodifiable: Bool) -> CK_RV {
+            let privateTemplate = policy.privateKeyTemplate(algorithm, id: id)
+            if unmodifiable { privateTemplate.add(UInt(CKA_MODIFIABLE), bool: false) }
+            return serialized {
+                var input = wrapped
+                var ck = CK_MECHANISM(mechanism: CK_MECHANISM_TYPE(mechanism.mechanism), pParameter: nil, ulParameterLen: 0)
+                return privateTemplate.withPointer {
+                    functions.C_UnwrapKey!(handle, &ck, wrappingKey.handle, &input, CK_ULONG(input.count), $0, $1, &privateHandle)
+                }
             }
+        }
+        // A restored key is never changed again, so it is made unmodifiable where the token allows.
+        var rv = unwrapKey(unmodifiable: policy.preferUnmodifiable)
+        if policy.preferUnmodifiable, [UInt(CKR_ATTRIBUTE_VALUE_INVALID), UInt(CKR_TEMPLATE_INCONSISTENT), UInt(CKR_ATTRIBUTE_READ_ONLY)].contains(UInt(rv)) {
+            rv = unwrapKey(unmodifiable: false)
         }
         try check("C_UnwrapKey", rv, during: "restoring '\(policy.label)'")
 
