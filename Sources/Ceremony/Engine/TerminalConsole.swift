@@ -156,14 +156,15 @@ extension TerminalConsole {
         throw .stopped(what: "\(share.custodian) could not type back their share's words three times")
     }
 
-    /// Reads a share without echo: words separated by spaces, each word or its first 4 letters.
+    /// Reads a share without echo (``TerminalShareReader``): words on one line or several, each
+    /// word or its first 4 letters, an empty line to finish.
     package func readShare(custodian: String) throws(CeremonyConsoleError) -> SecretBytes {
         while true {
             do {
-                return try TerminalPINReader.read(prompt: "  \(custodian), type your share's words separated by spaces (4 letters of each are enough); nothing is shown", capacity: 1024)
+                return try TerminalShareReader.read(prompt: "  \(custodian), type your share's words (4 letters of each are enough; nothing is shown)")
             } catch {
                 guard case .empty = error else { throw .noTerminal("\(error)") }
-                say("  no share was typed. Please type it, then press Enter")
+                say("  no share was typed. Please type it, then press Enter on an empty line")
             }
         }
     }
