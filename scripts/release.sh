@@ -185,6 +185,14 @@ for product in "${PRODUCTS[@]}"; do install -m 0755 "$WORK/first/out/$product" "
 deb_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo unknown; }
 SWIFT_VERSION=$(swift --version 2>&1 | head -1)
 DEBIAN="$(. /etc/os-release && echo "$PRETTY_NAME"), /etc/debian_version $(cat /etc/debian_version)"
+# "swift-argument-parser 1.8.2, swift-asn1 1.7.4, …" from Package.resolved.
+PACKAGES=$(python3 - "$WORK/Package.resolved" <<'PY'
+import json, sys
+pins = sorted(json.load(open(sys.argv[1]))["pins"], key=lambda pin: pin["identity"])
+print(", ".join(f"{pin['identity']} {pin['state'].get('version') or pin['state'].get('revision')}" for pin in pins))
+PY
+)
+[[ -n $PACKAGES ]] || die "no packages read from Package.resolved"
 printable_flags="swift build ${FLAGS_TEMPLATE[*]//STATIC_LIBS/DIR-WITH-ONLY-libstdc++.a}"
 {
     echo "keyceremony release build"
@@ -194,7 +202,7 @@ printable_flags="swift build ${FLAGS_TEMPLATE[*]//STATIC_LIBS/DIR-WITH-ONLY-libs
     echo "build system: $DEBIAN; gcc/libstdc++ $(deb_version libstdc++-12-dev), libc6-dev $(deb_version libc6-dev), binutils (ld.gold) $(deb_version binutils)"
     echo "build:        $printable_flags"
     echo "              (SOURCE is the folder git archive was extracted into; built twice, in two folders, byte-identical)"
-    echo "packages:     $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(", ".join(f"{p[\"identity\"]} {p[\"state\"].get(\"version\") or p[\"state\"].get(\"revision\")}" for p in sorted(d["pins"], key=lambda p: p["identity"])))' "$WORK/Package.resolved")"
+    echo "packages:     $PACKAGES"
     for product in "${PRODUCTS[@]}"; do
         echo "needs:        $product: $(readelf -dW "$OUT/$product" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
     done
