@@ -21,10 +21,10 @@ package struct PlanScriptHTML: Sendable {
     private var executableCheck: String {
         let e = HTMLDocument.escape
         var html = "<h2>The keyceremony executable</h2>\n"
-        html += "<p>Before step 1, in the folder the release was carried in on: <span class=\"mono\">sha256sum -c SHA256SUMS</span> "
-            + "(with SHA256SUMS as published) says <span class=\"mono\">keyceremony: OK</span>; <span class=\"mono\">./keyceremony --version</span> "
-            + "says \"reproducible release build\" and the published commit; the officer reads <span class=\"mono\">./keyceremony digest ./keyceremony</span> aloud "
-            + "and the witnesses follow the published words.</p>\n"
+        html += "<p>Before step 1, on the medium the release was carried in on: <span class=\"mono\">sha256sum -c --ignore-missing SHA256SUMS</span> "
+            + "says <span class=\"mono\">keyceremony: OK</span> and the hex it checked is the published digest below; "
+            + "<span class=\"mono\">keyceremony --version</span> says \"reproducible release build\" and the published commit; "
+            + "the officer reads <span class=\"mono\">keyceremony digest</span> of the executable aloud and the witnesses follow the published words.</p>\n"
         if let toolSHA256, let bytes = ByteEncoding.decodeHex(toolSHA256), bytes.count == 32 {
             let published = PlanDigest(bytes: bytes)
             html += "<p>Published SHA-256 of keyceremony:</p>\n<p class=\"mono\">\(e(published.hex))</p>\n"

@@ -16,7 +16,7 @@ struct DigestCommand: ParsableCommand {
         dropped or doubled breaks the rhythm.
 
         Before a ceremony the officer checks the executable carried into the room with the \
-        system's own tool ('sha256sum -c SHA256SUMS', beside the executable as published), then \
+        system's own tool ('sha256sum -c --ignore-missing SHA256SUMS', as published beside the executable), then \
         reads the words of 'keyceremony digest keyceremony' aloud while a witness follows the \
         words printed on the published release sheet (dist/BUILDINFO). The words are a reading \
         aid: the check is sha256sum's, which does not depend on the executable being checked.
