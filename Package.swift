@@ -44,10 +44,18 @@ let package = Package(
         .target(
             name: "Ceremony",
             dependencies: [
-                "PKCS11", "TrustMetadata",
+                "PKCS11", "TrustMetadata", "SLIP39",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // SLIP-0039 Shamir shares: splitting, combining and mnemonic words; no token or ceremony code.
+        .target(
+            name: "SLIP39",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // The only network client (notary-server's API) and bundle publishing, kept out of the
@@ -67,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "keyceremony",
             dependencies: [
-                "PKCS11", "TrustMetadata", "Ceremony", "CommandSupport",
+                "PKCS11", "TrustMetadata", "Ceremony", "CommandSupport", "SLIP39",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +89,7 @@ let package = Package(
         ),
         .testTarget(name: "PKCS11Tests", dependencies: ["PKCS11", "TestSupport"]),
         .testTarget(name: "TrustMetadataTests", dependencies: ["TrustMetadata", "PKCS11", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "SLIP39Tests", dependencies: ["SLIP39", "TestSupport"]),
         .testTarget(name: "CeremonyTests", dependencies: ["Ceremony", "TestSupport"]),
         // Runs the built `keyceremony` executable as a process, each test with its own SoftHSM2.
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Ceremony", "TrustMetadata", .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# The main job: a full rehearsal of a root's lifecycle (generation, rotation, re-sign) on SoftHSM2 tokens.
+# The main job: a full rehearsal of a root's lifecycle on SoftHSM2 tokens: 01-root-generation (the
+# targets key offline on its own token; Alice's root key backed up under SLIP-39 shares and drilled),
+# 02-targets-delegation (targets.json delegating the release role to a rehearsal release key in
+# OUT_DIR/online/), 03-root-rotation, 04-root-resign and 05-recovery (Alice's key restored from the
+# shares onto a fresh token, which signs the next root).
 # Installs what is missing, builds KeyCeremony, then runs `keyceremony rehearse`, which makes
 # tokens, online keys and the plans under OUT_DIR, runs each plan unattended and verifies each result.
 #

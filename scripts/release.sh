@@ -61,8 +61,10 @@ LIBSTDCXX=$(g++ -print-file-name=libstdc++.a 2>/dev/null || true)
 [[ -f $LIBSTDCXX ]] || die "libstdc++.a is missing (Debian's libstdc++-12-dev)"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/keyceremony-release.XXXXXX")
-cleanup() { rm -rf "$WORK"; }
+# SwiftPM also leaves lock files named after each build folder in the temporary folder.
+cleanup() { rm -rf "$WORK" "${TMPDIR:-/tmp}/$(tr / _ <<<"$WORK")"_*; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 # A folder holding only libstdc++.a, searched before GCC's own (where libstdc++.so also lives),
 # so that the Swift runtime's `-lstdc++` links the archive.
 mkdir -p "$WORK/static-libs"

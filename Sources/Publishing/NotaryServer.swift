@@ -13,6 +13,13 @@ package struct NotaryServer: Sendable {
     /// A request that did not succeed, in words: the URL, the status and notary's error codes.
     package struct Failure: Error, CustomStringConvertible {
         package var description: String
+        /// The HTTP status the server answered, when it answered.
+        package var status: Int?
+
+        package init(description: String, status: Int? = nil) {
+            self.description = description
+            self.status = status
+        }
     }
 
     /// The server's base URL, without a trailing slash.
@@ -59,6 +66,16 @@ package struct NotaryServer: Sendable {
         return keys
     }
 
+    /// `GET …/_trust/tuf/<role>.json`: the metadata the server holds for `role`, or nil when it
+    /// holds none (HTTP 404: the GUN was never published).
+    package func fetchMetadata(_ role: String) throws -> Data? {
+        do {
+            return try send(URLRequest(url: try endpoint("\(api)/\(role).json")), what: "\(role).json")
+        } catch let failure as Failure where failure.status == 404 {
+            return nil
+        }
+    }
+
     /// Uploads metadata files in one request (`POST …/_trust/tuf/`, multipart, field `files`,
     /// the role as filename), as `notary publish` does. notary-server checks them against what
     /// it holds: a new root must be signed by the old root's threshold and its own.
@@ -94,7 +111,8 @@ package struct NotaryServer: Sendable {
             if let error {
                 outcome = .failure(Failure(description: "\(what) at \(url) failed: \(error.localizedDescription)"))
             } else if let http = response as? HTTPURLResponse, http.statusCode != 200 {
-                outcome = .failure(Failure(description: "notary-server refused \(what) with HTTP \(http.statusCode)\(Self.notaryErrors(data ?? Data()))"))
+                outcome = .failure(Failure(description: "notary-server refused \(what) with HTTP \(http.statusCode)\(Self.notaryErrors(data ?? Data()))",
+                                           status: http.statusCode))
             } else {
                 outcome = .success(data ?? Data())
             }

@@ -44,6 +44,23 @@ package struct PublishableBundle {
         return PublishableBundle(directory: directory, manifest: manifest)
     }
 
+    /// The bundle's `targets.json` for `repository` (a targets-delegation bundle), as its version
+    /// and exact bytes; nil when the bundle has none.
+    ///
+    /// - Throws: ``Refusal`` when the file cannot be read or is not targets metadata.
+    package func targets(of repository: String) throws -> (version: Int64, bytes: [UInt8])? {
+        let relative = BundlePath.metadataFolder(repository: repository) + "/targets.json"
+        guard manifest.files[relative] != nil else { return nil }
+        let url = directory.appendingPathComponent(BundlePath.publicFolder).appendingPathComponent(relative)
+        do {
+            let bytes = Array(try BundlePath.read(url))
+            let targets = try TargetsMetadata(signed: try SignedMetadata(bytes: bytes).signed)
+            return (targets.version, bytes)
+        } catch {
+            throw Refusal(description: "\(url.path) cannot be published: \(error)")
+        }
+    }
+
     /// The bundle's `N.root.json` files for `repository`, oldest first, as (version, exact bytes).
     ///
     /// - Throws: ``Refusal`` when the bundle has no such repository or no root for it.

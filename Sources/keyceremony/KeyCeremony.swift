@@ -28,6 +28,6 @@ struct KeyCeremony: ParsableCommand {
         130 interrupted (Ctrl-C or SIGTERM).
         """,
         version: "keyceremony \(KeyCeremonyVersion.summary)",
-        subcommands: [PlanCommand.self, RunCommand.self, CleanupCommand.self, VerifyCommand.self, AuditCommand.self, ExpiryCommand.self, TokensCommand.self, RehearseCommand.self, RehearsalCommand.self, DigestCommand.self, MovedPublishCommand.self]
+        subcommands: [PlanCommand.self, RunCommand.self, CleanupCommand.self, VerifyCommand.self, AuditCommand.self, ExpiryCommand.self, TokensCommand.self, RehearseCommand.self, RehearsalCommand.self, SharesCommand.self, DigestCommand.self, MovedPublishCommand.self]
     )
 }

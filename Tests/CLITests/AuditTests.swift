@@ -40,7 +40,9 @@ struct AuditTests {
                 #expect(report.passed, "\(dialect) \(stage) \(url.lastPathComponent): \(report.errors)")
                 #expect(report.start?.rehearsal == true)
                 #expect(report.findings.contains { $0.check == .rehearsal && $0.severity == .notice })
-                #expect(report.findings.contains { $0.check == .backup && $0.detail.contains("no backup in this bundle") })
+                // Generation backs up and drills (its shares/ sit beside a rehearsal bundle); the others make no backup.
+                #expect(report.errors.allSatisfy { $0.check != .backup })
+                #expect(report.findings.contains { $0.check == .backup && $0.severity == .notice })
                 #expect(report.steps.count == report.records.filter { if case .stepStart = $0.event { return true } else { return false } }.count)
                 #expect(!report.keys.isEmpty && report.keys.allSatisfy { $0.tokenSerial != nil })
             }
@@ -58,7 +60,7 @@ struct AuditTests {
     func singleBytes(dialect: String) throws {
         let scratch = try TemporaryDirectory("audit-bytes")
         defer { scratch.remove() }
-        let bundle = try RehearsalBundles.copy(dialect, stage: "02-root-rotation", into: scratch)
+        let bundle = try RehearsalBundles.copy(dialect, stage: "03-root-rotation", into: scratch)
         let publicDir = bundle.appendingPathComponent("public")
         let files = FileManager.default.enumerator(atPath: publicDir.path)!.compactMap { $0 as? String }
             .filter { !$0.hasSuffix("/") && FileManager.default.contents(atPath: publicDir.appendingPathComponent($0).path) != nil }.sorted()
@@ -122,7 +124,7 @@ struct AuditTests {
         let bundle = try RehearsalBundles.copy(dialect, stage: "01-root-generation", into: scratch)
         let publicDir = bundle.appendingPathComponent("public")
         let plan = publicDir.appendingPathComponent("plan.yaml")
-        try (try String(contentsOf: plan, encoding: .utf8).replacingOccurrences(of: "threshold: 2", with: "threshold: 1"))
+        try (try String(contentsOf: plan, encoding: .utf8).replacingOccurrences(of: "root:\n  threshold: 2", with: "root:\n  threshold: 1"))
             .write(to: plan, atomically: true, encoding: .utf8)
         try BundleForge.reseal(publicDir, records: try BundleForge.records(publicDir))
         let report = try Self.audit(bundle)
@@ -151,7 +153,8 @@ struct AuditTests {
         let bundle = try RehearsalBundles.copy(dialect, stage: "01-root-generation", into: scratch)
         let publicDir = bundle.appendingPathComponent("public")
         var records = try BundleForge.records(publicDir)
-        let index = try #require(records.firstIndex { if case .keyGenerated = $0.event { return true } else { return false } })
+        // The last key generated: Carol's, which is not backed up (Alice's was extractable for its wrap, as recorded).
+        let index = try #require(records.lastIndex { if case .keyGenerated = $0.event { return true } else { return false } })
         guard case .keyGenerated(var key) = records[index].event else { return }
         key.attributes.extractable = true
         key.attributes.neverExtractable = false
@@ -167,7 +170,7 @@ struct AuditTests {
     func missingWitness(dialect: String) throws {
         let scratch = try TemporaryDirectory("audit-witness")
         defer { scratch.remove() }
-        let bundle = try RehearsalBundles.copy(dialect, stage: "03-root-resign", into: scratch)
+        let bundle = try RehearsalBundles.copy(dialect, stage: "04-root-resign", into: scratch)
         let publicDir = bundle.appendingPathComponent("public")
         var records = try BundleForge.records(publicDir)
         let before = records.count
@@ -183,7 +186,7 @@ struct AuditTests {
     func skippedStep(dialect: String) throws {
         let scratch = try TemporaryDirectory("audit-steps")
         defer { scratch.remove() }
-        let bundle = try RehearsalBundles.copy(dialect, stage: "02-root-rotation", into: scratch)
+        let bundle = try RehearsalBundles.copy(dialect, stage: "03-root-rotation", into: scratch)
         let publicDir = bundle.appendingPathComponent("public")
         var records = try BundleForge.records(publicDir)
         // Drop step 2 (review the current root) with everything recorded during it.
@@ -215,8 +218,9 @@ struct AuditTests {
         let report = try CeremonyAudit.run(failed, options: AuditOptions(plan: bundle.deletingLastPathComponent().appendingPathComponent("plans/01-root-generation.yaml")))
         #expect(!report.passed)
         #expect(report.failure == "token root-b was removed")
-        #expect(report.keys.map(\.tokenLabel) == ["root-a", "root-b", "root-c"])
-        #expect(report.findings.filter { $0.check == .failure && $0.severity == .notice }.count == 3)
+        // The root keys and Erin's offline targets key were made before the root was built.
+        #expect(report.keys.map(\.tokenLabel) == ["root-a", "root-b", "root-c", "targets-a"])
+        #expect(report.findings.filter { $0.check == .failure && $0.severity == .notice }.count == 4)
         #expect(Self.errors(report, .transcript).isEmpty && Self.errors(report, .steps).isEmpty, "\(report.errors)")
         #expect(report.verdict.hasPrefix("FAILED CEREMONY"))
     }
@@ -224,7 +228,7 @@ struct AuditTests {
     @Test("audit on the command line: exit 0 clean, 1 with findings, 2 for a FIFO or no ceremony; --json")
     func commandLine() throws {
         let rehearsal = try RehearsalBundles.directory("tuf")
-        let clean = try ProcessRunner.run(try TestPaths.keyceremony, ["audit", rehearsal.appendingPathComponent("02-root-rotation").path, "--json"])
+        let clean = try ProcessRunner.run(try TestPaths.keyceremony, ["audit", rehearsal.appendingPathComponent("03-root-rotation").path, "--json"])
         #expect(clean.status == 0, "\(clean.output)")
         let json = try JSONSerialization.jsonObject(with: Data(clean.stdout.utf8)) as? [String: Any]
         #expect(json?["passed"] as? Bool == true)
@@ -314,11 +318,12 @@ extension AuditTests {
         defer { scratch.remove() }
         let bundle = try RehearsalBundles.copy(dialect, stage: "01-root-generation", into: scratch)
         let plan = bundle.deletingLastPathComponent().appendingPathComponent("plans/01-root-generation.yaml")
-        let key = bundle.deletingLastPathComponent().appendingPathComponent("online/targets.pub.pem")
+        let key = bundle.deletingLastPathComponent().appendingPathComponent("online/snapshot.pub.pem")
+        guard FileManager.default.fileExists(atPath: key.path) else { Issue.record("no online snapshot key file"); return }
         try (try Data(contentsOf: key) + Data("\n".utf8)).write(to: key)
         let report = try Self.audit(bundle, plan: plan)
         #expect(Self.errors(report, .provenance).map(\.location) == [key.path], "\(report.errors)")
-        #expect(Self.errors(report, .provenance).first?.detail == "the targets key file is not the one the ceremony read")
+        #expect(Self.errors(report, .provenance).first?.detail == "the snapshot key file is not the one the ceremony read")
         // Without the input files, the key IDs recorded at the start are compared with the root's.
         let publicDir = bundle.appendingPathComponent("public")
         var records = try BundleForge.records(publicDir)
@@ -364,10 +369,10 @@ extension AuditTests {
         for name in ["plans", "online"] {
             try FileManager.default.copyItem(at: rehearsal.appendingPathComponent(name), to: scratch.url.appendingPathComponent(name))
         }
-        let tokens = try ProcessRunner.run(try TestPaths.keyceremony, ["rehearsal", "tokens", "--dir", scratch.path("softhsm"), "--labels", "room-a,room-b,room-c"],
+        let tokens = try ProcessRunner.run(try TestPaths.keyceremony, ["rehearsal", "tokens", "--dir", scratch.path("softhsm"), "--labels", "room-a,room-b,room-c,room-d,room-e"],
                                            environment: ["SOFTHSM2_CONF": nil])
         try #require(tokens.status == 0, "\(tokens.output)")
-        let profile = try scratch.write("module: softhsm\nholders:\n  Alice: { label: room-a }\n  Bob: { label: room-b }\n  Carol: { label: room-c }\n", to: "room.yaml")
+        let profile = try scratch.write("module: softhsm\nholders:\n  Alice: { label: room-a }\n  Bob: { label: room-b }\n  Carol: { label: room-c }\n  Erin: { label: room-e }\n  Oscar: { label: room-d }\n", to: "room.yaml")
         let out = scratch.path("with-profile")
         let run = try ProcessRunner.run(try TestPaths.keyceremony,
                                         ["run", scratch.path("plans/01-root-generation.yaml"), "--profile", profile.path, "--out", out,

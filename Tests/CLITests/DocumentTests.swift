@@ -18,7 +18,7 @@ struct DocumentTests {
         let rehearsal = try RehearsalBundles.directory(dialect)
         let scratch = try TemporaryDirectory("script")
         defer { scratch.remove() }
-        let plan = rehearsal.appendingPathComponent("plans/02-root-rotation.yaml")
+        let plan = rehearsal.appendingPathComponent("plans/03-root-rotation.yaml")
         let html = scratch.url.appendingPathComponent("script.html")
         let run = try ProcessRunner.run(try TestPaths.keyceremony, ["plan", "print", plan.path, "--html", html.path])
         #expect(run.status == 0, "\(run.output)")
@@ -58,7 +58,7 @@ struct DocumentTests {
         let scratch = try TemporaryDirectory("report")
         defer { scratch.remove() }
         let clean = scratch.url.appendingPathComponent("clean.html")
-        let run = try ProcessRunner.run(try TestPaths.keyceremony, ["audit", rehearsal.appendingPathComponent("02-root-rotation").path, "--report", clean.path])
+        let run = try ProcessRunner.run(try TestPaths.keyceremony, ["audit", rehearsal.appendingPathComponent("03-root-rotation").path, "--report", clean.path])
         #expect(run.status == 0, "\(run.output)")
         let markup = try String(contentsOf: clean, encoding: .utf8)
         Self.expectSelfContained(markup)
@@ -73,12 +73,12 @@ struct DocumentTests {
         #expect(verdict.lowerBound < steps.lowerBound, "the verdict comes first")
         let headings = ["Findings", "Keys", "Signatures", "Outputs", "Auditor (name, signature, date)"].filter { !text.contains($0) }
         #expect(headings.isEmpty, "headings missing")
-        let manifest = try Data(contentsOf: rehearsal.appendingPathComponent("02-root-rotation/public/manifest.json"))
+        let manifest = try Data(contentsOf: rehearsal.appendingPathComponent("03-root-rotation/public/manifest.json"))
         let files = try #require((try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["files"] as? [String: String])
         let plain = text.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: " ", with: "")
         let missing = files.filter { !plain.contains($0.value) }.map(\.key).sorted()
         #expect(missing.isEmpty, "output digests not printed in full")
-        let transcript = try String(contentsOf: rehearsal.appendingPathComponent("02-root-rotation/public/transcript.jsonl"), encoding: .utf8)
+        let transcript = try String(contentsOf: rehearsal.appendingPathComponent("03-root-rotation/public/transcript.jsonl"), encoding: .utf8)
         let serial = try #require(transcript.range(of: "\"serial\":\"")).upperBound
         let serialPrinted = text.contains(String(transcript[serial...].prefix(16)))
         #expect(serialPrinted, "a token serial")

@@ -24,7 +24,7 @@ struct RootRotationTests {
 
         /// Holder → key ID in version 3.
         func keyIDs() throws -> [String: String] {
-            let plan = try String(contentsOfFile: "\(out)/plans/03-root-resign.yaml", encoding: .utf8)
+            let plan = try String(contentsOfFile: "\(out)/plans/04-root-resign.yaml", encoding: .utf8)
             var result: [String: String] = [:]
             var holder: String?
             for line in plan.split(separator: "\n") {
@@ -46,7 +46,7 @@ struct RootRotationTests {
             repositories: [rehearsal]
             expires: 30d
             module: softhsm
-            previous: ../03-root-resign
+            previous: ../04-root-resign
             root:
               threshold: \(threshold)
               keys:
@@ -103,12 +103,12 @@ struct RootRotationTests {
         let tampered = life.scratch.path("tampered")
         try FileManager.default.createDirectory(atPath: tampered, withIntermediateDirectories: true)
         for version in 1...3 {
-            var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: "\(life.out)/03-root-resign/public/metadata/rehearsal/\(version).root.json")))
+            var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: "\(life.out)/04-root-resign/public/metadata/rehearsal/\(version).root.json")))
             if version == 3, let index = bytes.firstIndex(of: UInt8(ascii: "3")) { bytes[index] = UInt8(ascii: "4") }
             try Data(bytes).write(to: URL(fileURLWithPath: "\(tampered)/\(version).root.json"))
         }
-        let resign = try String(contentsOfFile: "\(life.out)/plans/03-root-resign.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "previous: ../02-root-rotation", with: "previous: ../../tampered")
+        let resign = try String(contentsOfFile: "\(life.out)/plans/04-root-resign.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "previous: ../03-root-rotation", with: "previous: ../../tampered")
         try resign.write(toFile: "\(life.out)/plans/tampered.yaml", atomically: true, encoding: .utf8)
         let run = try life.run("\(life.out)/plans/tampered.yaml", into: "tampered-out")
         #expect(run.status == 2, "\(run.output)")
@@ -116,16 +116,16 @@ struct RootRotationTests {
         #expect(!run.stderr.contains(".swift"))
 
         // The digest read aloud covers the current root files a rotation reads.
-        let check = try PlanCheck.run(planAt: URL(fileURLWithPath: "\(life.out)/plans/03-root-resign.yaml"), profileAt: nil)
+        let check = try PlanCheck.run(planAt: URL(fileURLWithPath: "\(life.out)/plans/04-root-resign.yaml"), profileAt: nil)
         let digest = try #require(check.ceremonyDigest, "\(check.diagnostics)")
-        let file = try Data(contentsOf: URL(fileURLWithPath: "\(life.out)/02-root-rotation/public/metadata/rehearsal/2.root.json"))
+        let file = try Data(contentsOf: URL(fileURLWithPath: "\(life.out)/03-root-rotation/public/metadata/rehearsal/2.root.json"))
         #expect(digest.lines.contains("current rehearsal 2.root.json \(PlanDigest(of: file).hex)"), "\(digest.lines)")
         let swapped = try PlanCheck.run(planAt: URL(fileURLWithPath: "\(life.out)/plans/tampered.yaml"), profileAt: nil)
         #expect(swapped.ceremonyDigest.map { $0.digest != digest.digest } ?? true)
 
         // Roots the chain would not use are refused, not skipped: a stray name, an unversioned
         // root.json that is not the newest, and a history that does not start at version 1.
-        let source = "\(life.out)/03-root-resign/public/metadata/rehearsal"
+        let source = "\(life.out)/04-root-resign/public/metadata/rehearsal"
         func folder(_ name: String, versions: [Int], extra: [(String, Int)] = []) throws {
             let path = life.scratch.path(name)
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -184,9 +184,12 @@ struct RootRotationTests {
         #expect(v4.roles["root"]?.keyIDs == [alice, carol])
         #expect(v4.keys[dave] == nil, "a key no role lists leaves the file")
         let repo = life.scratch.path("repo")
-        let serve = try PythonTUF.run(["serve-bundle", "\(life.out)/dave-leaves/public/metadata/rehearsal", "\(life.out)/online", repo])
+        // The rotation keeps Erin's offline targets key, so the targets.json the delegation signed under version 1 stays valid.
+        let serve = try PythonTUF.run(["serve-bundle", "\(life.out)/dave-leaves/public/metadata/rehearsal", "\(life.out)/online", repo,
+                                       "--targets", "\(life.out)/02-targets-delegation/public/metadata/rehearsal/targets.json",
+                                       "--role", "releases", "--target", "releases/app.txt", "--sign", "\(life.out)/online/releases.key.pem"])
         #expect(serve.status == 0, "\(serve.output)")
-        let walk = try PythonTUF.walk(repo, target: "hello.txt")
-        #expect(walk.ok && walk.root_version == 4, "\(walk.error ?? "")")
+        let walk = try PythonTUF.walk(repo, target: "releases/app.txt")
+        #expect(walk.ok && walk.root_version == 4 && walk.target_found == true, "\(walk.error ?? "")")
     }
 }

@@ -114,7 +114,7 @@ struct VerifyBundleTests {
         for tamper in Self.tampers {
             let scratch = try TemporaryDirectory("verify-tamper")
             defer { scratch.remove() }
-            let bundle = try RehearsalBundles.copy(dialect, stage: "02-root-rotation", into: scratch)
+            let bundle = try RehearsalBundles.copy(dialect, stage: "03-root-rotation", into: scratch)
             let before = try ProcessRunner.run(try TestPaths.keyceremony, ["verify", bundle.path])
             #expect(before.status == 0, "\(tamper): the copy must verify before the change: \(before.output)")
             try tamper.apply(bundle, dialect)

@@ -69,7 +69,7 @@ struct PlanCheckOutputTests {
         #expect(decoded.ceremonyDigest?.sha256 == report.ceremonyDigest?.digest.hex)
         #expect(decoded.ceremonyDigest?.words?.count == 32)
         #expect(decoded.profile?.sha256 == report.profileDigest?.hex)
-        #expect(decoded.steps.count == 20)
+        #expect(decoded.steps.count == 27)
         #expect(decoded.thresholds == ["root: 2 of Alice, Bob, Carol"])
     }
 

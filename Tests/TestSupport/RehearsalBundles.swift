@@ -1,12 +1,12 @@
 import Foundation
 
 /// Real rehearsal bundles, made once per test process and dialect by running `keyceremony
-/// rehearse` (tokens, plans, three ceremonies), and copied for each test that changes one.
+/// rehearse` (tokens, plans, four ceremonies), and copied for each test that changes one.
 ///
-/// `DIR/01-root-generation`, `DIR/02-root-rotation`, `DIR/03-root-resign`, plus `DIR/plans/`,
-/// `DIR/online/` and `DIR/softhsm/`, as ``Rehearsal`` lays them out.
+/// `DIR/01-root-generation` (with backup/ and shares/), `DIR/02-targets-delegation`, `DIR/03-root-rotation`,
+/// `DIR/04-root-resign`, `DIR/05-recovery`, plus `DIR/plans/`, `DIR/online/` and `DIR/softhsm/`, as ``Rehearsal`` lays them out.
 public enum RehearsalBundles {
-    public static let stages = ["01-root-generation", "02-root-rotation", "03-root-resign"]
+    public static let stages = ["01-root-generation", "02-targets-delegation", "03-root-rotation", "04-root-resign", "05-recovery"]
 
     /// The rehearsal directory for `dialect` ("notary" or "tuf"); never change files in it.
     public static func directory(_ dialect: String) throws -> URL {

@@ -8,8 +8,17 @@ moment, e.g. pull a token). The answers file is how tests hand PINs to a termina
 without putting them in argv or the environment.
 Exits with the command's exit code; everything the command wrote is echoed on stdout.
 A command that waits for input no answer matches is killed after 120 s of silence.
+The answer "{share-word}" types the word a SLIP-39 share hand-out asks for ("type word N of
+your share"), read from the share shown on the screen just before, as the custodian would.
 """
-import json, os, pty, select, signal, subprocess, sys
+import json, os, pty, re, select, signal, subprocess, sys
+
+def share_word(seen, at):
+    """The word whose number the prompt at `at` asks for, from the last share shown before it."""
+    number = int(re.findall(rb"type word (\d+) of your share", seen[:at + 64])[-1])
+    shown = seen[seen.rfind(b"SHARE FOR", 0, at):at]
+    words = dict(re.findall(rb"(\d+)\.\s+([a-z]+)", shown))
+    return words[str(number).encode()].decode()
 
 def main():
     sep = sys.argv.index("--")
@@ -41,6 +50,8 @@ def main():
             prompt, answer = entry[0], entry[1]
             if len(entry) > 2:
                 subprocess.run(entry[2], shell=True, check=True)
+            if answer == "{share-word}":
+                answer = share_word(seen, at)
             cursor = at + len(prompt.encode())
             # A control character (Ctrl-C) is sent alone, as a person would press it.
             os.write(fd, (answer if answer in ("\x03", "\x04") else answer + "\n").encode())

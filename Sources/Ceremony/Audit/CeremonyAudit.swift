@@ -80,12 +80,19 @@ package enum CeremonyAudit {
         report.keys = provenance.rows
         report.signatures = records.compactMap { if case .signature(let signature) = $0.event { return signature } else { return nil } }
         if !failedFolder {
-            report.findings += try SignatureAudit.check(records, roots: roots, publicDir: publicDir, dialect: start.dialect, at: options.at)
+            if start.ceremony == .targetsDelegation {
+                let targets = try SignatureAudit.targetsFiles(publicDir: publicDir, repositories: start.repositories)
+                report.findings += try SignatureAudit.check(records, roots: roots, publicDir: publicDir, dialect: start.dialect, at: options.at,
+                                                            role: "targets", signed: targets)
+                report.findings += DelegationAudit.check(records, targets: targets, plan: plan)
+            } else {
+                report.findings += try SignatureAudit.check(records, roots: roots, publicDir: publicDir, dialect: start.dialect, at: options.at)
+            }
         }
 
         // 8. Rehearsal. 9. Backup. 10. Tool identity.
         report.findings += rehearsalFindings(records, start: start)
-        if !failedFolder { report.findings += backupFindings(layout) }
+        if !failedFolder { report.findings += BackupAudit.check(layout, records: records, plan: plan?.resolved, rehearsal: start.rehearsal) }
         report.findings += toolFindings(start, expected: options.toolSHA256)
 
         // A failed ceremony: what happened, and which keys were left on which tokens.
@@ -131,19 +138,6 @@ package enum CeremonyAudit {
             }
         }
         return findings
-    }
-
-    static func backupFindings(_ layout: BundleLayout) -> [AuditFinding] {
-        guard layout.kind == .outputDirectory else {
-            return [AuditFinding(.backup, .notice, at: "backup/", "no backup in this bundle (backup ceremonies do not exist yet)")]
-        }
-        let backup = layout.root.appendingPathComponent(BundlePath.backupFolder)
-        let files = (try? BundlePath.regularFiles(under: backup)) ?? []
-        if files.isEmpty {
-            return [AuditFinding(.backup, .notice, at: "backup/", "no backup in this bundle (backup ceremonies do not exist yet)")]
-        }
-        return [AuditFinding(.backup, at: "backup/", expected: "empty", found: files.joined(separator: ", "),
-                             "backup/ holds files, but no backup was recorded in this ceremony")]
     }
 
     static func toolFindings(_ start: TranscriptEvent.CeremonyStart, expected: String?) -> [AuditFinding] {

@@ -64,6 +64,14 @@ struct KeyProvenance {
         var generated: [String: Int] = [:], found: [String: Int] = [:]
         var currentRoots: [String: (Int, TranscriptEvent.CurrentRootRead)] = [:]
         var spkiByName: [String: (String, String)] = [:]
+        var skippedKeys = Set<String>()
+        // Keys wrapped for backup were generated extractable; restored keys are not local and
+        // were not always sensitive. Each is allowed only where its own record says so.
+        var wrapped = Set<String>()
+        var restored = Set<String>()
+        for record in records {
+            if case let .keyWrapped(key) = record.event { wrapped.insert(key.key) }
+        }
         for record in records {
             switch record.event {
             case .token(let token):
@@ -72,13 +80,16 @@ struct KeyProvenance {
                 generated[key.key] = record.seq
                 spkiByName[key.key] = (key.holder, key.spkiPEM)
                 for id in key.keyIDs { origins[id] = Origin(seq: record.seq, name: key.key, holder: key.holder, spkiPEM: key.spkiPEM) }
-                findings += attributeFindings(key.attributes, seq: record.seq, name: key.key)
+                findings += attributeFindings(key.attributes, seq: record.seq, name: key.key, backedUp: wrapped.contains(key.key))
+                findings += tokenFindings(key.key, seq: record.seq, tokens: tokens)
+            case .keyRestored(let key):
+                restored.insert(key.key)
                 findings += tokenFindings(key.key, seq: record.seq, tokens: tokens)
             case .keyFound(let key):
                 found[key.key] = record.seq
                 spkiByName[key.key] = (key.holder, key.spkiPEM)
                 for id in key.keyIDs { origins[id] = Origin(seq: record.seq, name: key.key, holder: key.holder, spkiPEM: key.spkiPEM) }
-                findings += attributeFindings(key.attributes, seq: record.seq, name: key.key)
+                findings += attributeFindings(key.attributes, seq: record.seq, name: key.key, restored: restored.contains(key.key), found: true)
                 findings += tokenFindings(key.key, seq: record.seq, tokens: tokens)
             case .certificate(let certificate):
                 if let (holder, pem) = spkiByName[certificate.key] {
@@ -89,14 +100,23 @@ struct KeyProvenance {
                 }
             case .currentRoot(let current):
                 currentRoots[current.repository] = (record.seq, current)
+            case .holderSkipped(let skipped):
+                skippedKeys.insert(skipped.key)
             default: break
             }
         }
         guard complete else { return findings }
 
-        // The plan's keys: generated ones generated, existing ones found, by their holders.
+        // The plan's keys: generated ones generated, existing ones found, by their holders. Kept
+        // offline targets keys of a rotation do not come; a delegation's signer skipped once the
+        // threshold was met was never found.
         if let plan {
-            for key in plan.plan.root.keys {
+            var expected = plan.plan.root?.keys ?? []
+            expected += (plan.plan.body.offlineTargets?.keys ?? []).filter { $0.algorithm != nil }
+            if case let .targetsDelegation(body) = plan.plan.body {
+                expected += body.signingKeys.filter { !skippedKeys.contains($0.name) }
+            }
+            for key in expected {
                 switch key.source {
                 case .generate:
                     if generated[key.name] == nil {
@@ -108,10 +128,25 @@ struct KeyProvenance {
                         findings.append(AuditFinding(.provenance, at: "transcript.jsonl", expected: "key-found for '\(key.name)' (\(keyID))",
                                                      found: "no record", "the plan's kept key '\(key.name)' was never found on its token"))
                     }
+                    if plan.plan.body.restoredKeys.contains(key.name) && !restored.contains(key.name) {
+                        findings.append(AuditFinding(.provenance, at: "transcript.jsonl", expected: "key-restored for '\(key.name)'",
+                                                     found: "no record", "the plan's key '\(key.name)' was to be restored from backup, but no restore is recorded"))
+                    }
+                case .recoveryDrill:
+                    break
                 }
             }
         }
-        let planned = plan.map { Set($0.plan.root.keys.map(\.name)) }
+        if start.ceremony == .targetsDelegation {
+            // The root is not signed here: it must be the current root the ceremony read, byte for
+            // byte, and every key found must be a targets key of it.
+            for (repository, files) in roots.sorted(by: { $0.key < $1.key }) {
+                findings += delegationRootFindings(repository, files: files, current: currentRoots[repository],
+                                                   foundIDs: origins.filter { found[$0.value.name] != nil }.map(\.key))
+            }
+            return findings
+        }
+        let planned = plan.flatMap { $0.plan.root }.map { Set($0.keys.map(\.name)) }
         for (repository, files) in roots.sorted(by: { $0.key < $1.key }) {
             let root = files.root
             var namesInRoot = Set<String>()
@@ -141,19 +176,65 @@ struct KeyProvenance {
             }
             findings += currentRootFindings(repository, files: files, current: currentRoots[repository],
                                             foundIDs: origins.filter { found[$0.value.name] != nil && $0.value.seq == found[$0.value.name] }.map(\.key))
-            findings += onlineKeyFindings(repository, files: files, current: currentRoots[repository]?.1)
+            findings += onlineKeyFindings(repository, files: files, current: currentRoots[repository]?.1, origins: origins)
         }
         return findings
     }
 
-    /// Check 5: a non-backup key is sensitive, never extractable and made on its token.
-    private func attributeFindings(_ attributes: KeyAttributes, seq: Int, name: String) -> [AuditFinding] {
-        let rules: [(String, Bool?, Bool)] = [
-            ("CKA_SENSITIVE", attributes.sensitive, true), ("CKA_ALWAYS_SENSITIVE", attributes.alwaysSensitive, true),
-            ("CKA_EXTRACTABLE", attributes.extractable, false), ("CKA_NEVER_EXTRACTABLE", attributes.neverExtractable, true),
-            ("CKA_LOCAL", attributes.local, true),
+    /// A delegation: root.json is the current root recorded, as the bundle's copy of that version,
+    /// and every key found on a token is a targets key of it.
+    private func delegationRootFindings(_ repository: String, files: RootFiles, current: (Int, TranscriptEvent.CurrentRootRead)?,
+                                        foundIDs: [String]) -> [AuditFinding] {
+        guard let (seq, current) = current else {
+            return [AuditFinding(.provenance, at: "transcript.jsonl", expected: "a current-root record for '\(repository)'", found: "none",
+                                 "the root this delegation was signed under is not recorded")]
+        }
+        let at = AuditFinding.record(seq)
+        var findings: [AuditFinding] = []
+        guard let copy = files.versions[current.version] else {
+            return [AuditFinding(.provenance, at: at, expected: "\(current.version).root.json in the bundle", found: "no file",
+                                 "the current root recorded is not in the bundle")]
+        }
+        if copy.sha256 != current.sha256 {
+            findings.append(AuditFinding(.provenance, at: at, expected: current.sha256, found: copy.sha256,
+                                         "\(current.version).root.json is not the current root the ceremony read"))
+        }
+        if ByteEncoding.sha256Hex(files.bytes) != current.sha256 {
+            findings.append(AuditFinding(.provenance, at: files.path, expected: current.sha256, found: ByteEncoding.sha256Hex(files.bytes),
+                                         "root.json is not the current root the ceremony read; a delegation signs no root"))
+        }
+        let targetsKeys = Set(files.root.roles["targets"]?.keyIDs ?? [])
+        for keyID in foundIDs.sorted() where !targetsKeys.contains(keyID) {
+            findings.append(AuditFinding(.provenance, at: at, expected: "a targets key of version \(current.version)", found: keyID,
+                                         "a key found on a token is not a targets key of the current root"))
+        }
+        return findings
+    }
+
+    /// Check 5: a key is sensitive, never extractable and made on its token; a key wrapped for
+    /// backup (a key-wrapped record) was extractable, and a key restored from backup (a
+    /// key-restored record) is non-extractable but neither local nor always sensitive.
+    private func attributeFindings(_ attributes: KeyAttributes, seq: Int, name: String, backedUp: Bool = false,
+                                   restored: Bool = false, found: Bool = false) -> [AuditFinding] {
+        var rules: [(String, Bool?, Bool)] = [
+            ("CKA_SENSITIVE", attributes.sensitive, true), ("CKA_ALWAYS_SENSITIVE", attributes.alwaysSensitive, !restored),
+            ("CKA_EXTRACTABLE", attributes.extractable, backedUp), ("CKA_NEVER_EXTRACTABLE", attributes.neverExtractable, !backedUp && !restored),
+            ("CKA_LOCAL", attributes.local, !restored),
         ]
-        return rules.compactMap { attribute, value, wanted in
+        if restored { rules.removeAll { $0.0 == "CKA_NEVER_EXTRACTABLE" } }
+        // A key found in a later ceremony that was backed up (or restored) before reports
+        // CKA_NEVER_EXTRACTABLE=false forever, while CKA_EXTRACTABLE=false; that history is in the
+        // earlier ceremony's transcript, so here it is a notice, not a finding against the key.
+        var notices: [AuditFinding] = []
+        if found, !backedUp, !restored, attributes.extractable == false, attributes.sensitive == true {
+            for (attribute, value) in [("CKA_NEVER_EXTRACTABLE", attributes.neverExtractable), ("CKA_ALWAYS_SENSITIVE", attributes.alwaysSensitive), ("CKA_LOCAL", attributes.local)] where value == false {
+                rules.removeAll { $0.0 == attribute }
+                notices.append(AuditFinding(.attributes, .notice, at: AuditFinding.record(seq), expected: "\(attribute)=true",
+                                            found: "\(attribute)=false",
+                                            "key '\(name)' is non-extractable now but was backed up or restored in an earlier ceremony; that ceremony's transcript records the wrap or the restore"))
+            }
+        }
+        return notices + rules.compactMap { attribute, value, wanted in
             guard value != wanted else { return nil }
             return AuditFinding(.attributes, at: AuditFinding.record(seq), expected: "\(attribute)=\(wanted)",
                                 found: "\(attribute)=\(value.map(String.init) ?? "not reported")",
@@ -215,10 +296,26 @@ struct KeyProvenance {
 
     /// Online role keys: as recorded at the start, as in the input files when readable, or as in
     /// the current root when the plan replaces none.
-    private func onlineKeyFindings(_ repository: String, files: RootFiles, current: TranscriptEvent.CurrentRootRead?) -> [AuditFinding] {
+    private func onlineKeyFindings(_ repository: String, files: RootFiles, current: TranscriptEvent.CurrentRootRead?,
+                                   origins: [String: Origin]) -> [AuditFinding] {
         var findings: [AuditFinding] = []
+        let offlineTargets = plan?.plan.body.offlineTargets
         for role in OnlineKeyFiles.roles {
             let listed = files.root.roles[role]?.keyIDs ?? []
+            if role == "targets", let offline = offlineTargets {
+                // Offline targets keys: generated in this ceremony, or kept from the current root.
+                let kept = Set(offline.keys.compactMap(\.existingKeyID))
+                let names = Set(offline.keys.map(\.name))
+                for keyID in listed where !kept.contains(keyID) && !(origins[keyID].map { names.contains($0.name) } ?? false) {
+                    findings.append(AuditFinding(.provenance, at: files.path, expected: "a targets key generated on a token in this ceremony or kept by the plan",
+                                                 found: keyID, "the targets key \(keyID) is accounted for by no record"))
+                }
+                if listed.count != offline.keys.count || files.root.roles[role]?.threshold != Int64(offline.threshold) {
+                    findings.append(AuditFinding(.provenance, at: files.path, expected: offline.summary(role: "targets"),
+                                                 found: "threshold \(files.root.roles[role]?.threshold ?? 0) of \(listed.count) keys", "the targets role is not the plan's"))
+                }
+                continue
+            }
             if let input = start.onlineKeys?[role] {
                 if !listed.contains(input.keyID) {
                     findings.append(AuditFinding(.provenance, at: files.path, expected: "\(role) key \(input.keyID) (seq 1)", found: listed.joined(separator: ", "),

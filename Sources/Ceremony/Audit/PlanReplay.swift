@@ -8,6 +8,9 @@ package struct PlanReplay: Sendable {
     package var resolved: ResolvedPlan
     /// Role → online key file the plan names, when the file can be found from where the plan was read.
     package var onlineKeyFiles: [String: URL]
+    /// Whether the steps are replayed from the plan given with `--plan`, whose folder holds the
+    /// plan's input files (online keys, delegated key files).
+    package var fromGivenPlan = false
 
     /// - Returns: nil when there is no plan to replay (findings say why).
     /// - Throws: ``AuditInputError`` when `--plan` or a bundle file cannot be read at all.
@@ -84,7 +87,9 @@ package struct PlanReplay: Sendable {
         if source == given {
             for (role, url) in plan.onlineKeys.all { files[role] = url }
         }
-        return PlanReplay(resolved: resolved, onlineKeyFiles: files)
+        var replay = PlanReplay(resolved: resolved, onlineKeyFiles: files)
+        replay.fromGivenPlan = source == given
+        return replay
     }
 
     /// The file at `url`, nil when it does not exist; any other failure to read it is an input error.

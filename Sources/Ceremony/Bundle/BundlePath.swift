@@ -5,6 +5,8 @@ import TrustMetadata
 package enum BundlePath {
     package static let publicFolder = "public"
     package static let backupFolder = "backup"
+    /// Rehearsal shares and share cards: never carried online.
+    package static let sharesFolder = "shares"
     package static let manifest = "manifest.json"
     package static let sums = "SHA256SUMS"
     package static let transcript = "transcript.jsonl"

@@ -19,7 +19,10 @@ import TrustMetadata
 /// DIR/public/keys/<keyid>.pem
 /// DIR/public/keys/<keyid>.crt.pem
 /// DIR/public/metadata/<repository>/1.root.json, root.json
-/// DIR/backup/
+/// DIR/public/metadata/<repository>/targets.json   (a targets-delegation)
+/// DIR/backup/<keyid>.wrapped.json  keys wrapped under a backup key (vault only)
+/// DIR/shares/<custodian>.txt|.html  rehearsal shares and printable share cards (0600; to be
+///                                   printed or handed out, then destroyed; never online)
 /// ```
 package final class OutputDirectory {
     /// Where the finished output will be.
@@ -139,6 +142,17 @@ package final class OutputDirectory {
         try writePublicFile(data, at: "\(folder)/\(version).root.json")
     }
 
+    /// Writes `public/metadata/<repository>/<name>`: a metadata file other than a versioned root
+    /// (`root.json` copied as read, `targets.json` signed in this ceremony). `name` is one plain
+    /// file name ending in `.json`.
+    package func writeMetadataFile(_ data: Data, repository: String, name: String) throws {
+        guard name.hasSuffix(".json"), !name.contains("/"), BundlePath.isSafeRelative(name), !name.hasPrefix(".") else {
+            throw BundleError.unsafePath(name)
+        }
+        let folder = try rootFolder(repository: repository, version: 1)
+        try writePublicFile(data, at: "\(folder)/\(name)")
+    }
+
     private func rootFolder(repository: String, version: Int) throws -> String {
         let segments = repository.split(separator: "/", omittingEmptySubsequences: false)
         guard version >= 1, BundlePath.isSafeRelative(repository),
@@ -155,6 +169,17 @@ package final class OutputDirectory {
         let url = backupDirectory.appendingPathComponent(relativePath)
         try SafeFile.makeDirectories(url.deletingLastPathComponent())
         try SafeFile.create(url, contents: data)
+    }
+
+    /// Writes `shares/<name>` (mode 0600): a rehearsal's share or a custodian's share card.
+    /// They are outside `public/`, so no manifest, digest or seal ever names their contents.
+    package func writeShareFile(_ data: Data, named name: String) throws {
+        try requireAssembling()
+        guard BundlePath.isSafeRelative(name), !name.contains("/") else { throw BundleError.unsafePath(name) }
+        let folder = workingDirectory.appendingPathComponent(BundlePath.sharesFolder)
+        try SafeFile.makeDirectories(folder)
+        chmod(folder.path, 0o700)
+        try SafeFile.create(folder.appendingPathComponent(name), contents: data, mode: 0o600)
     }
 
     // MARK: Finishing

@@ -43,7 +43,9 @@ package struct PlanScriptHTML: Sendable {
         case .confirmPlanDigest: return "Plan digest as read aloud (first and last 4 words)"
         case .generateKey, .findKey: return "Key ID shown on screen"
         case .issueCertificate, .renewCertificate: return "Certificate key ID shown on screen"
-        case .buildMetadata: return "Signed bytes SHA-256 of root.json shown on screen"
+        case .buildMetadata:
+            return resolved.plan.ceremony == .targetsDelegation ? "Signed bytes SHA-256 of targets.json shown on screen"
+                                                                 : "Signed bytes SHA-256 of root.json shown on screen"
         case .sealTranscript: return "Seal digest (last line of transcript.jsonl)"
         default: return nil
         }
@@ -60,9 +62,20 @@ package struct PlanScriptHTML: Sendable {
         if let profile = resolved.profile {
             body += "<p>Site profile \(e(profile.source.displayName)), SHA-256 <span class=\"mono\">\(e(profile.source.digest.hex))</span></p>\n"
         }
-        body += HTMLDocument.table(["Repositories", "Root", "Expires", "Witnesses"],
-                                   [[plan.repositories.joined(separator: ", "), resolved.thresholdSummary, "\(plan.expires)",
+        body += HTMLDocument.table(["Repositories", plan.root == nil ? "Signs" : "Root", "Expires", "Witnesses"],
+                                   [[plan.repositories.joined(separator: ", "), resolved.thresholdSummaries.joined(separator: "; "), "\(plan.expires)",
                                      plan.witnesses.isEmpty ? "none named" : plan.witnesses.joined(separator: ", ")]])
+        if case let .targetsDelegation(delegation) = plan.body {
+            body += "<h2>Delegations</h2>\n<p>What this ceremony changes in targets.json; the screen shows the whole table before anyone signs.</p>\n"
+            body += HTMLDocument.table(["Change", "Role", "Keys (files)", "Paths", "Threshold", "Terminating"], delegation.changes.map { change in
+                let keys = change.keys.map { $0.map(\.path).joined(separator: ", ") }
+                    ?? ((change.addKeys.map { "+ \($0.path)" } + change.removeKeyIDs.map { "− \($0)" }).joined(separator: ", "))
+                let paths = change.pathHashPrefixes.map { "hash prefixes " + $0.joined(separator: ", ") }
+                    ?? change.paths.map { $0.map { "\"\($0)\"" }.joined(separator: ", ") } ?? ""
+                return [change.action.rawValue, change.role + (change.renameTo.map { " → \($0)" } ?? ""), keys, paths,
+                        change.threshold.map(String.init) ?? "", change.terminating.map { $0 ? "yes" : "no" } ?? ""]
+            })
+        }
         body += executableCheck
         body += "<h2>Steps</h2>\n"
         for step in resolved.steps {

@@ -25,6 +25,13 @@ package protocol CeremonyConsole: AnyObject {
     func ask(_ question: String, who: String) throws(CeremonyConsoleError) -> Bool
     /// Each witness's name, as typed by that witness after seeing `statement`; empty without witnesses.
     func witnessConfirmations(_ witnesses: [String], statement: String) throws(CeremonyConsoleError) -> [String]
+    /// Shows one custodian their SLIP-39 share privately (never through ``say(_:)``, which may
+    /// be logged) and has them prove their copy; returns how, for the transcript.
+    func handOutShare(_ share: ShareHandout) throws(CeremonyConsoleError) -> String
+    /// Reads `custodian`'s share as typed (words or 4-letter prefixes), without echo.
+    func readShare(custodian: String) throws(CeremonyConsoleError) -> SecretBytes
+    /// Reads a SLIP-39 passphrase without echo; with `confirm`, typed twice and compared.
+    func passphrase(prompt: String, confirm: Bool) throws(CeremonyConsoleError) -> SecretBytes
 }
 
 extension CeremonyConsole {
@@ -32,6 +39,15 @@ extension CeremonyConsole {
     package func awaitRetry(_ request: String) throws(CeremonyConsoleError) { throw .cannotAskAgain }
     package func ask(_ question: String, who: String) throws(CeremonyConsoleError) -> Bool { false }
     package func witnessConfirmations(_ witnesses: [String], statement: String) throws(CeremonyConsoleError) -> [String] { [] }
+    package func handOutShare(_ share: ShareHandout) throws(CeremonyConsoleError) -> String {
+        throw .noTerminal("no terminal to hand out \(share.custodian)'s share on")
+    }
+    package func readShare(custodian: String) throws(CeremonyConsoleError) -> SecretBytes {
+        throw .noTerminal("no terminal for \(custodian) to type a share on")
+    }
+    package func passphrase(prompt: String, confirm: Bool) throws(CeremonyConsoleError) -> SecretBytes {
+        throw .noTerminal("no terminal to type the backup passphrase on")
+    }
 }
 
 package enum CeremonyConsoleError: Error, CustomStringConvertible {

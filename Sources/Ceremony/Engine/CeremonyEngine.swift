@@ -116,9 +116,12 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
         for step in Procedure.steps(for: resolved) {
             // A generated key pair is labelled with its key name (``KeyPolicy``).
             if case let .generateKey(name) = step.action { labels[name, default: []].append(name) }
+            // A restored key is labelled with its key name too.
+            if case let .restoreKey(name) = step.action { labels[name, default: []].append(name) }
         }
         do {
             ceremonyDigest = try CeremonyDigest(plan: resolved.plan, profile: resolved.profile?.source)
+            context.ceremonyDigest = ceremonyDigest
         } catch {
             problems.append((text: "\(error)", input: true))
         }
@@ -188,7 +191,7 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
         guard let digest = ceremonyDigest?.digest else {
             throw CeremonyFailure(step: step, reason: "internal error: no ceremony digest to read aloud; nothing is published")
         }
-        console.say("  ceremony digest (plan, site profile and online key files; SHA-256, as 'plan check' prints it): \(digest.hex)")
+        console.say("  ceremony digest (plan, site profile and input files; SHA-256, as 'plan check' prints it): \(digest.hex)")
         for line in digest.wordLines { console.say("    \(line)") }
         let statement = CeremonyStep.witnessDigestStatement
         do {
@@ -211,6 +214,8 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
         case .generateKey: return "\(step.actor), type 'yes' to generate the key"
         case .issueCertificate, .renewCertificate: return "\(step.actor), type 'yes' to have the token issue the certificate"
         case .confirmPlanDigest: return "\(step.actor), type 'yes' once every witness has confirmed the words"
+        case .handOutShare: return "\(step.actor), type 'yes' once everyone else has turned away from the screen"
+        case .enterShares: return "\(step.actor), type 'yes' once the first custodian is alone at the keyboard"
         default: return "\(step.actor), type 'yes' to go on"
         }
     }
@@ -221,7 +226,7 @@ final class CeremonyEngine<Procedure: CeremonyProcedure> {
         for (repository, file) in rootFiles.sorted(by: { $0.key < $1.key }) {
             guard let data = try? BundlePath.read(file) else { continue }
             let digest = PlanDigest(of: data)
-            console.say("  \(repository) root.json SHA-256: \(digest.hex)")
+            console.say("  \(repository) \(file.lastPathComponent) SHA-256: \(digest.hex)")
             for line in digest.wordLines { console.say("    \(line)") }
         }
         let transcript = options.output.standardizedFileURL.appendingPathComponent(BundlePath.publicFolder).appendingPathComponent(BundlePath.transcript)
@@ -316,6 +321,8 @@ enum CeremonyCatalog {
         switch kind {
         case .rootGeneration: return RootGenerationProcedure.self
         case .rootRotation, .rootResign: return RootUpdateProcedure.self
+        case .targetsDelegation: return TargetsDelegationProcedure.self
+        case .recovery: return RecoveryProcedure.self
         }
     }
 }

@@ -20,7 +20,8 @@ package struct CeremonyOptions {
 /// What a completed ceremony produced.
 package struct CeremonyResult {
     package let directory: URL
-    /// Repository → path of its `root.json` inside the output directory.
+    /// Repository → path of its `root.json` inside the output directory (for a
+    /// targets-delegation, of its `targets.json`).
     package let rootFiles: [String: URL]
     package let planDigest: PlanDigest
 }

@@ -45,7 +45,8 @@ protocol CeremonyProcedure: AnyObject {
     /// confirmed it, and performs token visits, the plan digest and the seal itself.
     func perform(_ step: CeremonyStep, context: CeremonyContext) throws
 
-    /// Repository → its `root.json` inside the output directory, once complete.
+    /// Repository → the metadata file the ceremony made inside the output directory, once
+    /// complete: its `root.json` (a delegation: its `targets.json`), whose digest goes on paper.
     func rootFiles(in directory: URL) -> [String: URL]
 }
 
@@ -78,6 +79,8 @@ final class CeremonyContext {
     /// Set once the output directory exists, before the first step.
     var output: OutputDirectory!
     var currentStep: CeremonyStep?
+    /// The digest read aloud at the first step; set at preflight.
+    var ceremonyDigest: CeremonyDigest?
 
     init(resolved: ResolvedPlan, options: CeremonyOptions, console: CeremonyConsole, desk: TokenDesk, started: Date) {
         self.resolved = resolved

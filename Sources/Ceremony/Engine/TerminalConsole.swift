@@ -1,5 +1,6 @@
 import Foundation
 import PKCS11
+import SLIP39
 
 /// The production console: everything happens at the controlling terminal.
 package final class TerminalConsole: CeremonyConsole {
@@ -94,6 +95,91 @@ package final class TerminalConsole: CeremonyConsole {
             }
         }
         return confirmed
+    }
+}
+
+extension TerminalConsole {
+    /// Clears the screen and its scroll-back, so the previous custodian's share is gone.
+    static let clearScreen = "\u{1B}[2J\u{1B}[3J\u{1B}[H"
+
+    /// Shows the share on the terminal only (not standard output, which may be logged), then
+    /// clears it and asks for three words the tool picks; a wrong word shows the share again.
+    package func handOutShare(_ share: ShareHandout) throws(CeremonyConsoleError) -> String {
+        guard let tty = FileHandle(forUpdatingAtPath: "/dev/tty") else {
+            throw .noTerminal("no terminal to hand out \(share.custodian)'s share on")
+        }
+        defer { try? tty.close() }
+        let columns = 3
+        let rows = (share.words.count + columns - 1) / columns
+        for attempt in 1...3 {
+            var screen = Self.clearScreen + "SHARE FOR \(share.custodian.uppercased()) — only \(share.custodian) may look at the screen now\n"
+            screen += "\(share.header)\nceremony: \(share.ceremonyDigestWords.prefix(8).joined(separator: " "))\n\n"
+            for row in 0..<rows {
+                var line = ""
+                for column in 0..<columns {
+                    let index = column * rows + row
+                    guard index < share.words.count else { continue }
+                    let cell = "\(index + 1).".padding(toLength: 4, withPad: " ", startingAt: 0) + share.words[index]
+                    line += cell.padding(toLength: 22, withPad: " ", startingAt: 0)
+                }
+                screen += "  \(line)\n"
+            }
+            tty.write(Data(screen.utf8))
+            guard TerminalLine.read(prompt: "\n\(share.custodian), write the \(share.words.count) words down in order, then press Enter") != nil else {
+                throw .noTerminal("no terminal to hand out \(share.custodian)'s share on")
+            }
+            tty.write(Data(Self.clearScreen.utf8))
+            let positions = Array(share.words.indices.shuffled().prefix(3)).sorted()
+            var allRight = true
+            for position in positions {
+                let typed: SecretBytes
+                do {
+                    typed = try TerminalPINReader.read(prompt: "  \(share.custodian), type word \(position + 1) of your share (4 letters are enough)")
+                } catch {
+                    guard case .empty = error else { throw .noTerminal("\(error)") }
+                    allRight = false
+                    break
+                }
+                let word = typed.withBytes { String(decoding: $0, as: UTF8.self) }
+                typed.wipe()
+                if SLIP39.completeWord(word.lowercased()) != share.words[position] {
+                    allRight = false
+                    break
+                }
+            }
+            if allRight {
+                say("  \(share.custodian) typed back words \(positions.map { String($0 + 1) }.joined(separator: ", ")) correctly")
+                return "typed back words \(positions.map { String($0 + 1) }.joined(separator: ", "))"
+            }
+            say("  that word does not match the share; the share is shown again (attempt \(attempt + 1) of 3)")
+        }
+        throw .stopped(what: "\(share.custodian) could not type back their share's words three times")
+    }
+
+    /// Reads a share without echo: words separated by spaces, each word or its first 4 letters.
+    package func readShare(custodian: String) throws(CeremonyConsoleError) -> SecretBytes {
+        while true {
+            do {
+                return try TerminalPINReader.read(prompt: "  \(custodian), type your share's words separated by spaces (4 letters of each are enough); nothing is shown", capacity: 1024)
+            } catch {
+                guard case .empty = error else { throw .noTerminal("\(error)") }
+                say("  no share was typed. Please type it, then press Enter")
+            }
+        }
+    }
+
+    package func passphrase(prompt: String, confirm: Bool) throws(CeremonyConsoleError) -> SecretBytes {
+        while true {
+            let first: SecretBytes
+            do { first = try TerminalPINReader.read(prompt: "  \(prompt)") } catch { throw .noTerminal("\(error)") }
+            guard confirm else { return first }
+            let second: SecretBytes
+            do { second = try TerminalPINReader.read(prompt: "  type it again") } catch { throw .noTerminal("\(error)") }
+            defer { second.wipe() }
+            if first.equals(second) { return first }
+            first.wipe()
+            say("  the two passphrases differ; please type it again")
+        }
     }
 }
 

@@ -44,6 +44,19 @@ package struct CeremonyStep: Sendable, Equatable, CustomStringConvertible {
         case sign(key: String)
         /// Verify every signature and the whole result in software.
         case verify
+        /// Wrap the key, generated on this visit, under the backup key (`backup: true`).
+        case wrapKey(key: String)
+        /// Split the backup key into SLIP-39 shares and write the wrapped key files.
+        case splitBackupKey
+        /// Give one custodian their share, privately; they prove their copy.
+        case handOutShare(custodian: String)
+        /// Combine a random threshold of the new shares and restore, prove and destroy every
+        /// backed-up key on the drill token.
+        case recoveryDrill
+        /// Custodians type their shares; they are combined and checked against the backup files.
+        case enterShares
+        /// Restore a backed-up key onto the holder's new token from the combined backup key.
+        case restoreKey(key: String)
         /// Write the public files and assemble the output directory.
         case writeBundle
         /// Append the seal with the digests of all public outputs.
@@ -82,9 +95,12 @@ extension CeremonyStep.Action {
     package var keyName: String? {
         switch self {
         case let .insertToken(name), let .generateKey(name), let .sign(name), let .findKey(name),
-             let .issueCertificate(name, _), let .renewCertificate(name, _):
+             let .issueCertificate(name, _), let .renewCertificate(name, _), let .wrapKey(name), let .restoreKey(name):
             return name
-        case .confirmPlanDigest, .reviewRootChanges, .buildMetadata, .verify, .writeBundle, .sealTranscript:
+        case .recoveryDrill:
+            return BackupPlan.drillName
+        case .confirmPlanDigest, .reviewRootChanges, .buildMetadata, .verify, .writeBundle, .sealTranscript,
+             .splitBackupKey, .handOutShare, .enterShares:
             return nil
         }
     }

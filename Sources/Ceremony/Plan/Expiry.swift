@@ -1,4 +1,5 @@
 import Foundation
+import TrustMetadata
 
 /// When root metadata expires: a fixed time, or a length of time counted from
 /// the moment the ceremony starts.
@@ -22,6 +23,18 @@ package enum Expiry: Sendable, Equatable, CustomStringConvertible {
     package static let warnBeyondYears = 5
     /// The longest validity of a rehearsal's output.
     package static let rehearsalCapDays = 30
+    /// The longest validity of a Notary rehearsal's output. notary 0.7's client re-signs, at every
+    /// publish, a root that expires within 6 months (`nearExpiry` in its client helpers), so under
+    /// a shorter-lived root nobody without the root keys — a delegate — can publish anything, and
+    /// the rehearsal's delegation could not be rehearsed with the real client.
+    package static let notaryRehearsalCapDays = 210
+    /// How far ahead notary's client treats a root as near expiry and re-signs it at every publish.
+    package static let notaryNearExpiryMonths = 6
+
+    /// The longest validity of a rehearsal's output in `dialect`.
+    package static func rehearsalCapDays(for dialect: Dialect) -> Int {
+        dialect == .notary ? notaryRehearsalCapDays : rehearsalCapDays
+    }
 
     /// Parses the grammar above; nil when `text` matches none of it.
     package init?(_ text: String) {
@@ -46,12 +59,12 @@ package enum Expiry: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The expiry to write into metadata: as planned, except that a rehearsal
-    /// never outlives 30 days, so rehearsal roots cannot be mistaken for real
-    /// ones for long.
-    package func effectiveDate(from start: Date, rehearsal: Bool) -> Date {
+    /// never outlives 30 days (Notary: ``notaryRehearsalCapDays``), so rehearsal
+    /// roots cannot be mistaken for real ones for long.
+    package func effectiveDate(from start: Date, rehearsal: Bool, dialect: Dialect = .tuf) -> Date {
         let planned = date(from: start)
         guard rehearsal else { return planned }
-        let cap = Expiry.utcCalendar.date(byAdding: .day, value: Expiry.rehearsalCapDays, to: start) ?? planned
+        let cap = Expiry.utcCalendar.date(byAdding: .day, value: Expiry.rehearsalCapDays(for: dialect), to: start) ?? planned
         return min(planned, cap)
     }
 

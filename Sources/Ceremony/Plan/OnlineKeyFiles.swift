@@ -27,16 +27,3 @@ package struct OnlineKeyFiles: Sendable, Equatable {
         Self.roles.compactMap { role in files[role].map { (role, $0) } }
     }
 }
-
-/// The plan's `backup:` section, kept opaque until the backup ceremony defines it.
-///
-/// It is checked to be a mapping with no secret-looking keys and is otherwise
-/// carried unchanged; the plan's digest already covers its contents.
-package struct BackupSection: Sendable, Equatable {
-    /// The top-level keys of the section, in document order.
-    package var keys: [String]
-
-    package init(keys: [String]) {
-        self.keys = keys
-    }
-}

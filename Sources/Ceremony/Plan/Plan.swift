@@ -56,11 +56,11 @@ package struct Plan: Sendable, Equatable {
         self.expiresLocation = expiresLocation
     }
 
-    /// The root role the ceremony produces.
-    package var root: RootRole { body.root }
+    /// The root role the ceremony produces; nil for a ceremony that signs no root (a delegation).
+    package var root: RootRole? { body.root }
 
-    /// The online key files the plan names (all three roles for generation; only the
-    /// replaced ones for a rotation).
+    /// The online key files the plan names (all three roles for generation, or snapshot and
+    /// timestamp when the targets key is offline; only the replaced ones for a rotation).
     package var onlineKeys: OnlineKeyFiles { body.onlineKeys }
 
     /// Reads and parses the plan at `url`.
@@ -78,10 +78,10 @@ package struct Plan: Sendable, Equatable {
         try PlanParser.parse(SourceFile(url: baseDirectory.appendingPathComponent(file), displayName: file, bytes: data))
     }
 
-    /// The expiry to write into root metadata for a ceremony starting at
-    /// `start`: as planned, but at most 30 days away in a rehearsal.
+    /// The expiry to write into metadata for a ceremony starting at `start`: as planned, but at
+    /// most 30 days away in a rehearsal (Notary: 210 days, see ``Expiry/notaryRehearsalCapDays``).
     package func metadataExpiry(ceremonyStart start: Date, rehearsal: Bool) -> Date {
-        expires.effectiveDate(from: start, rehearsal: rehearsal)
+        expires.effectiveDate(from: start, rehearsal: rehearsal, dialect: dialect)
     }
 
     /// The expiry finding for a ceremony starting at `start`, if any.

@@ -20,6 +20,9 @@ package struct PlanCheckReport: Sendable, Equatable {
     package var ceremonyDigest: CeremonyDigest?
     /// Online role → the key ID its key file gets in the plan's dialect.
     package var onlineKeyIDs: [String: String] = [:]
+    /// A targets-delegation: the delegations targets.json will have, as a table (empty when the
+    /// current targets.json is not on this machine, or for other kinds).
+    package var delegations: [String] = []
 
     /// True when nothing stops the ceremony.
     package var passed: Bool { !diagnostics.contains { $0.severity == .error } }
@@ -71,7 +74,7 @@ package enum PlanCheck {
             do {
                 let resolved = try ResolvedPlan.resolve(plan: plan, profile: profile)
                 report.resolved = resolved
-                report.thresholds = [resolved.thresholdSummary]
+                report.thresholds = resolved.thresholdSummaries
                 diagnostics += environmentFindings(resolved)
                 if askTokens { diagnostics += TokenCapabilityCheck.findings(resolved) }
             } catch {
@@ -92,8 +95,17 @@ package enum PlanCheck {
                 }
             }
             diagnostics += currentRootFindings(plan)
-            if plan.root.threshold == 1 && plan.root.keys.count > 1 {
-                diagnostics.append(at(plan.source, plan.root.thresholdLocation, .warning,
+            let delegation = delegationFindings(plan, resolved: report.resolved, at: now)
+            diagnostics += delegation.diagnostics
+            report.delegations = delegation.table
+            if plan.dialect == .notary, plan.root != nil,
+               let window = Expiry.utcCalendar.date(byAdding: .month, value: Expiry.notaryNearExpiryMonths, to: now),
+               plan.expires.date(from: now) < window {
+                diagnostics.append(at(plan.source, plan.expiresLocation, .warning,
+                                      "the root expires within \(Expiry.notaryNearExpiryMonths) months: notary's clients re-sign such a root at every publish, so until a new root is signed nobody without the root keys (a delegate, the targets key holder) can publish"))
+            }
+            if let root = plan.root, root.threshold == 1 && root.keys.count > 1 {
+                diagnostics.append(at(plan.source, root.thresholdLocation, .warning,
                                       "root threshold is 1: any single holder can sign a new root alone"))
             }
         }
@@ -122,7 +134,7 @@ package enum PlanCheck {
     /// A rotation's current root is read at the ceremony; missing here is only a warning, since
     /// plans are reviewed away from the room (as a module that is not installed).
     static func currentRootFindings(_ plan: Plan) -> [PlanDiagnostic] {
-        guard case let .rootUpdate(body) = plan.body else { return [] }
+        guard let body = plan.body.rootUpdate else { return [] }
         var findings: [PlanDiagnostic] = []
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: body.previous.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
@@ -154,7 +166,7 @@ package enum PlanCheck {
         return []
     }
 
-    private static func at(_ source: SourceFile, _ location: SourceLocation,
+    static func at(_ source: SourceFile, _ location: SourceLocation,
                            _ severity: PlanDiagnostic.Severity, _ message: String) -> PlanDiagnostic {
         PlanDiagnostic(severity: severity, file: source.displayName, line: location.line,
                        column: location.column, message: message)

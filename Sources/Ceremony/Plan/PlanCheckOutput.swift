@@ -11,7 +11,7 @@ extension PlanCheckReport {
             out += "  \(plan.ceremony.rawValue) for \(plan.dialect.rawValue): \(plan.description)\n"
             out += "  repositories: \(plan.repositories.joined(separator: ", "))\n"
             out += "  expires: \(plan.expires)\n"
-            out += "  module: \(resolved.module)\n"
+            out += "  module: \(resolved.module.map { "\($0)" } ?? "none (no key on a token)")\n"
         }
         out += "\nPlan digest (SHA-256 of the plan file):\n  \(planDigest.hex)\n"
         if let profileFile, let profileDigest {
@@ -25,13 +25,16 @@ extension PlanCheckReport {
             }
         }
         if let ceremonyDigest {
-            out += "\nCeremony digest (SHA-256 of the plan, the site profile and every online key file):\n  \(ceremonyDigest.digest.hex)\n"
+            out += "\nCeremony digest (SHA-256 of the plan, the site profile and every input file: online keys, current root and targets, delegated keys):\n  \(ceremonyDigest.digest.hex)\n"
             out += "Read aloud:\n" + ceremonyDigest.digest.wordLines.map { "  \($0)\n" }.joined()
         } else {
             out += "\nCeremony digest: none. The plan does not pass its checks; do not publish or read out a digest for it.\n"
         }
         if !thresholds.isEmpty {
             out += "\nThresholds:\n" + thresholds.map { "  \($0)\n" }.joined()
+        }
+        if !delegations.isEmpty {
+            out += "\nDelegations after this ceremony:\n" + delegations.map { "  \($0)\n" }.joined()
         }
         if !steps.isEmpty {
             out += "\nSteps:\n" + steps.map { "  \($0)\n" }.joined()
@@ -86,12 +89,14 @@ struct PlanCheckJSON: Codable, Equatable {
     var ceremonyDigest: Digest?
     var onlineKeys: [String: String]
     var thresholds: [String]
+    /// A targets-delegation: the delegations after the ceremony, as table lines; absent otherwise.
+    var delegations: [String]?
     var steps: [Step]
     var errors: [Finding]
     var warnings: [Finding]
 
     enum CodingKeys: String, CodingKey {
-        case ok, plan, profile, thresholds, steps, errors, warnings
+        case ok, plan, profile, thresholds, delegations, steps, errors, warnings
         case ceremonyDigest = "ceremony_digest", onlineKeys = "online_keys"
     }
 
@@ -104,6 +109,7 @@ struct PlanCheckJSON: Codable, Equatable {
             report.profileDigest.map { Digest(file: file, sha256: $0.hex, words: nil) }
         }
         thresholds = report.thresholds
+        delegations = report.delegations.isEmpty ? nil : report.delegations
         steps = report.steps.map { Step(number: $0.number, total: $0.total, actor: $0.actor, text: $0.text) }
         let finding = { (d: PlanDiagnostic) in Finding(file: d.file, line: d.line, column: d.column, message: d.message) }
         errors = report.errors.map(finding)

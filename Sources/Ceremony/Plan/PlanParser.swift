@@ -39,8 +39,8 @@ enum PlanParser {
         }
         let ceremony: CeremonyKind? = top.required("ceremony", expected: oneOf(CeremonyKind.allCases.map(\.rawValue)))
             .flatMap { node in
-                if case .scalar(let scalar) = node, CeremonyKind.planned.contains(scalar.string) {
-                    sink.error(node, "ceremony '\(scalar.string)' is planned but not supported by this version; expected \(oneOf(CeremonyKind.allCases.map(\.rawValue)))")
+                if case .scalar(let scalar) = node, let advice = CeremonyKind.elsewhere[scalar.string] {
+                    sink.error(node, "ceremony '\(scalar.string)' is not a kind of its own: \(advice)")
                     return nil
                 }
                 return enumValue(node, "ceremony", sink: sink)

@@ -57,7 +57,7 @@ package struct ResolvedPlan: Sendable, Equatable {
         }
         var keys: [ResolvedKey] = []
         var used: [TokenSelector: String] = [:]
-        let leaving = Set(tokenKeys.dropFirst(plan.root.keys.count).map(\.name))
+        let leaving = plan.body.keysThatMayStayAway
         for key in tokenKeys {
             let fromProfile = profile?.holders[key.holder]
             guard let token = fromProfile ?? key.token else {
@@ -84,8 +84,15 @@ package struct ResolvedPlan: Sendable, Equatable {
         return resolved
     }
 
-    /// The root threshold in words: "root: 2 of Alice, Bob, Carol".
-    package var thresholdSummary: String { plan.root.summary }
+    /// The signing threshold in words: "root: 2 of Alice, Bob, Carol" (for a delegation, who
+    /// signs targets.json).
+    package var thresholdSummary: String { plan.body.thresholdSummaries.first ?? "" }
+
+    /// Every threshold in words, one line per role: root, and an offline targets role.
+    package var thresholdSummaries: [String] { plan.body.thresholdSummaries }
+
+    /// Every entry that holds or gets a key: all but a backup's drill token.
+    package var keyEntries: [ResolvedKey] { keys.filter { $0.key.source != .recoveryDrill } }
 
     /// The resolved entry for the plan key `name`.
     package func key(_ name: String) -> ResolvedKey? { keys.first { $0.key.name == name } }

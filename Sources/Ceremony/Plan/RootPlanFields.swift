@@ -3,11 +3,20 @@ import Yams
 import PKCS11
 import TrustMetadata
 
-/// Validators shared by the root ceremonies' plan readers: root keys, thresholds, online keys.
+/// Validators shared by the ceremonies' plan readers: keys on tokens, thresholds, online keys,
+/// paths relative to the plan.
 ///
-/// Each reader (``RootGenerationPlanReader``, ``RootUpdatePlanReader``) is built from these,
-/// as Boulder's per-ceremony configs are built from shared validators.
+/// Each reader (``RootGenerationPlan``, ``RootUpdatePlan``, ``TargetsDelegationPlan``) is built
+/// from these, as Boulder's per-ceremony configs are built from shared validators.
 enum RootPlanFields {
+    /// What a key on a token is for: it decides the algorithms a dialect allows.
+    enum KeyPurpose: String {
+        /// A root key (Notary: published as a root certificate).
+        case root
+        /// An offline top-level targets key (Notary: a bare key, as `notary init` makes it).
+        case targets
+    }
+
     /// Which key sources a reader accepts.
     struct KeyRules {
         /// `algorithm:` — a key generated in this ceremony.
@@ -16,6 +25,9 @@ enum RootPlanFields {
         var existing: Bool
         /// Whether `token:` may be left out with no profile mapping (a leaving key that does not sign).
         var tokenOptional = false
+        var purpose: KeyPurpose = .root
+        /// `backup: true` — a new key backed up under SLIP-39 shares (root generation).
+        var backup = false
     }
 
     static func location(_ node: Node) -> SourceLocation {
@@ -24,19 +36,24 @@ enum RootPlanFields {
 
     /// Reads `root: {threshold, keys}`.
     static func root(_ node: Node, dialect: Dialect?, rules: KeyRules, sink: DiagnosticSink) -> RootRole? {
-        guard let map = StrictMapping(node, "root", sink: sink) else { return nil }
+        role(node, "root", dialect: dialect, rules: rules, sink: sink)
+    }
+
+    /// Reads `<name>: {threshold, keys}`: a role signed by keys on tokens (`root`, or an offline `targets`).
+    static func role(_ node: Node, _ name: String, dialect: Dialect?, rules: KeyRules, sink: DiagnosticSink) -> RootRole? {
+        guard let map = StrictMapping(node, name, sink: sink) else { return nil }
         map.rejectUnknownKeys(allowed: ["threshold", "keys"])
-        let thresholdNode = map.required("threshold", expected: "the number of root keys that must sign, at least 1")
-        let threshold = thresholdNode.flatMap { StrictYAML.int($0, "root threshold", sink: sink) }
+        let thresholdNode = map.required("threshold", expected: "the number of \(name) keys that must sign, at least 1")
+        let threshold = thresholdNode.flatMap { StrictYAML.int($0, "\(name) threshold", sink: sink) }
         guard let keysNode = map.required("keys", expected: "a list of keys, each with name, holder, token and \(expectedSource(rules))"),
-              let keys = keyList(keysNode, "root keys", dialect: dialect, rules: rules, sink: sink) else { return nil }
+              let keys = keyList(keysNode, "\(name) keys", dialect: dialect, rules: rules, sink: sink) else { return nil }
         guard let threshold, let thresholdNode else { return nil }
         if threshold < 1 {
-            sink.error(thresholdNode, "root threshold is \(threshold); expected at least 1")
+            sink.error(thresholdNode, "\(name) threshold is \(threshold); expected at least 1")
             return nil
         }
         if threshold > keys.count {
-            sink.error(thresholdNode, "root threshold is \(threshold) but only \(keys.count) key\(keys.count == 1 ? " is" : "s are") listed; expected at most \(keys.count)")
+            sink.error(thresholdNode, "\(name) threshold is \(threshold) but only \(keys.count) key\(keys.count == 1 ? " is" : "s are") listed; expected at most \(keys.count)")
             return nil
         }
         var role = RootRole(threshold: threshold, keys: keys)
@@ -80,7 +97,7 @@ enum RootPlanFields {
                 report(key, "name", "key name '\(key.name)' is already used at line \(first.location(of: "name").line); key names must be unique")
             }
             if let first = holders[Array(key.holder.utf8)] {
-                report(key, "holder", "holder '\(key.holder)' already holds a key (line \(first.location(of: "holder").line)); each holder holds one root key")
+                report(key, "holder", "holder '\(key.holder)' already holds a key (line \(first.location(of: "holder").line)); each holder holds one key, on one token")
             }
             if let token = key.token, let other = tokens[token] {
                 report(key, "token", "\(token.spoken) is already used by key '\(other.name)'; each key needs its own token")
@@ -104,11 +121,14 @@ enum RootPlanFields {
     }
 
     private static func rootKey(_ node: Node, dialect: Dialect?, rules: KeyRules, sink: DiagnosticSink) -> RootKey? {
-        guard let map = StrictMapping(node, "a root key", sink: sink) else { return nil }
+        guard let map = StrictMapping(node, "a \(rules.purpose.rawValue) key", sink: sink) else { return nil }
         var allowed = ["name", "holder", "token"]
         if rules.generate { allowed.append("algorithm") }
         if rules.existing { allowed.append("key_id") }
+        if rules.backup { allowed.append("backup") }
         map.rejectUnknownKeys(allowed: allowed)
+        let backupNode = map.optional("backup")
+        let backup = backupNode.flatMap { StrictYAML.bool($0, "backup", sink: sink) }
         let name = map.required("name", expected: "a short key name such as 'root-a'")
             .flatMap { FieldReaders.identifier($0, "key name", sink: sink) }
         let holder = map.required("holder", expected: "the name of the person who holds this key's token")
@@ -128,18 +148,21 @@ enum RootPlanFields {
             algorithmNode = map.optional("algorithm")
             keyIDNode = map.optional("key_id")
             if algorithmNode == nil && keyIDNode == nil {
-                sink.error(node, "a root key needs \(expectedSource(rules))")
+                sink.error(node, "a \(rules.purpose.rawValue) key needs \(expectedSource(rules))")
             } else if algorithmNode != nil && keyIDNode != nil {
-                sink.error(node, "a root key has either 'algorithm' (a new key) or 'key_id' (a key in the current root), not both")
+                sink.error(node, "a \(rules.purpose.rawValue) key has either 'algorithm' (a new key) or 'key_id' (a key in the current root), not both")
             }
         }
         var source: RootKey.Source?
         if let algorithmNode, keyIDNode == nil,
            let chosen: KeyAlgorithm = PlanParser.enumValue(algorithmNode, "algorithm", sink: sink) {
-            if dialect == .notary, chosen != .ecdsaP256 {
+            if dialect == .notary, rules.purpose == .root, chosen != .ecdsaP256 {
                 // Caught here, not after keys exist on tokens: notary 0.7 root certificates are ECDSA,
                 // and its clients check every ECDSA signature with SHA-256.
                 sink.error(algorithmNode, "Notary root keys must be ecdsa-p256, not \(chosen.rawValue): notary's clients accept only ECDSA P-256 root certificates signed with SHA-256")
+            } else if dialect == .notary, chosen == .ecdsaP384 {
+                // notary 0.7 verifies every ECDSA signature over a SHA-256 digest; a P-384 token signs SHA-384.
+                sink.error(algorithmNode, "a Notary targets key cannot be ecdsa-p384: notary's clients check every ECDSA signature with SHA-256; use ecdsa-p256")
             } else {
                 source = .generate(chosen)
             }
@@ -151,17 +174,24 @@ enum RootPlanFields {
                 sink.error(keyIDNode, "key_id '\(text)' is not a key ID; expected 64 lower-case hex digits as the current root lists them")
             }
         }
-        guard let name, let holder, let source, tokenNode == nil || token != nil else { return nil }
+        guard let name, let holder, let source, tokenNode == nil || token != nil, backupNode == nil || backup != nil else { return nil }
         var fields: [String: SourceLocation] = [:]
         for entry in map.entries { fields[entry.key] = location(entry.value) }
-        return RootKey(name: name, holder: holder, token: token, source: source, location: location(node), fieldLocations: fields)
+        var key = RootKey(name: name, holder: holder, token: token, source: source, location: location(node), fieldLocations: fields)
+        key.backup = backup ?? false
+        return key
     }
 
-    /// Reads `online_keys`; with `required`, all three roles must be named (a first root lists a
-    /// key for every top-level role); otherwise the roles named are the ones replaced.
-    static func onlineKeys(_ node: Node, required: Bool, directory: URL, sink: DiagnosticSink) -> OnlineKeyFiles? {
-        let roles = OnlineKeyFiles.roles
+    /// Reads `online_keys`; with `required`, every role of `roles` must be named (a first root
+    /// lists a key for every top-level role); otherwise the roles named are the ones replaced.
+    /// `offlineTargets` says the targets key is on a token (`targets:`), so no file may name it.
+    static func onlineKeys(_ node: Node, required: Bool, offlineTargets: Bool = false, directory: URL, sink: DiagnosticSink) -> OnlineKeyFiles? {
+        let roles = OnlineKeyFiles.roles.filter { !offlineTargets || $0 != "targets" }
         guard let map = StrictMapping(node, "online_keys", sink: sink) else { return nil }
+        if offlineTargets, let targets = map.raw("targets") {
+            sink.error(targets, "the targets key is offline on a token ('targets:' in this plan), so online_keys names no targets key file")
+            return nil
+        }
         map.rejectUnknownKeys(allowed: roles)
         var urls: [String: URL] = [:]
         var locations: [String: SourceLocation] = [:]

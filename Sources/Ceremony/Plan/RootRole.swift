@@ -15,8 +15,11 @@ package struct RootRole: Sendable, Equatable {
     }
 
     /// The threshold in words: "root: 2 of Alice, Bob, Carol".
-    package var summary: String {
-        "root: \(threshold) of " + keys.map(\.holder).joined(separator: ", ")
+    package var summary: String { summary(role: "root") }
+
+    /// The threshold of `role` in words: "targets: 1 of Erin".
+    package func summary(role: String) -> String {
+        "\(role): \(threshold) of " + keys.map(\.holder).joined(separator: ", ")
     }
 }
 
@@ -29,6 +32,9 @@ package struct RootKey: Sendable, Equatable {
         /// Already on the token and already in the current root, named by its key ID there
         /// (TUF key ID, or a Notary root certificate's key ID in the first repository).
         case existing(keyID: String)
+        /// No key: the token of a backup's recovery drill, where backed-up keys are restored,
+        /// proved and destroyed again within the ceremony.
+        case recoveryDrill
     }
 
     /// A short name unique in the plan, such as `root-a`; used in steps and the transcript.
@@ -43,6 +49,9 @@ package struct RootKey: Sendable, Equatable {
     package var location: SourceLocation
     /// Where each of the entry's fields (`name`, `holder`, `token`, …) was written.
     package var fieldLocations: [String: SourceLocation]
+    /// `backup: true`: the key is generated extractable only for wrapping, wrapped under the
+    /// ceremony's backup key, and that key split into SLIP-39 shares.
+    package var backup = false
 
     package init(name: String, holder: String, token: TokenSelector?, source: Source,
                 location: SourceLocation = SourceLocation(line: 1, column: 1),

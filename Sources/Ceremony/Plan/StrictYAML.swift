@@ -91,6 +91,16 @@ enum StrictYAML {
         return value
     }
 
+    /// Reads a plain `true` or `false`; quoted text and YAML 1.1 spellings (`yes`, `on`) are refused.
+    static func bool(_ node: Node, _ what: String, sink: DiagnosticSink) -> Bool? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any,
+              ["true", "false"].contains(scalar.string) else {
+            sink.error(node, "\(what) must be true or false, found \(kind(node))")
+            return nil
+        }
+        return scalar.string == "true"
+    }
+
     /// Reads a list of nodes.
     static func sequence(_ node: Node, _ what: String, sink: DiagnosticSink) -> [Node]? {
         guard case .sequence(let sequence) = node else {

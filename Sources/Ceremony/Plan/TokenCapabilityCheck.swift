@@ -22,8 +22,12 @@ package enum TokenCapabilityCheck {
     /// with the key's algorithm, and every key whose selector matches more than one token.
     package static func problems(_ resolved: ResolvedPlan, module: PKCS11Module) -> [Problem] {
         var problems: [Problem] = []
+        let restored = Set(resolved.plan.body.restoredKeys)
         for planned in resolved.keys {
-            guard let algorithm = planned.key.algorithm else { continue }
+            // A backed-up key's token must wrap; the drill's and a recovery's tokens must unwrap.
+            let wrapNeed: Bool? = planned.key.backup ? true
+                : (planned.key.source == .recoveryDrill || restored.contains(planned.key.name)) ? false : nil
+            guard planned.key.algorithm != nil || wrapNeed != nil else { continue }
             let name = planned.key.name, holder = planned.key.holder
             let token: TokenInfo
             do {
@@ -43,7 +47,11 @@ package enum TokenCapabilityCheck {
                                         message: "key '\(name)' (\(holder)): could not read what token \(token.identity) can do: \(error)"))
                 continue
             }
-            guard let reason = capabilities.problem(with: algorithm) else { continue }
+            if let wrapNeed, let reason = capabilities.wrapProblem(wrap: wrapNeed) {
+                problems.append(Problem(key: name, holder: holder, token: token.identity,
+                                        message: "key '\(name)' (\(holder)): \(reason); bring a token that offers it. No key has been made"))
+            }
+            guard let algorithm = planned.key.algorithm, let reason = capabilities.problem(with: algorithm) else { continue }
             let usable = KeyAlgorithm.allCases.filter { capabilities.problem(with: $0) == nil }
             let advice = usable.isEmpty
                 ? "it can make none of the algorithms a ceremony uses; bring another token"
@@ -60,7 +68,8 @@ package enum TokenCapabilityCheck {
     package static func findings(_ resolved: ResolvedPlan) -> [PlanDiagnostic] {
         guard let reference = resolved.module, let path = reference.resolvedPath(),
               FileManager.default.fileExists(atPath: path),
-              resolved.keys.contains(where: { $0.key.algorithm != nil }) else { return [] }
+              resolved.keys.contains(where: { $0.key.algorithm != nil || $0.key.source == .recoveryDrill })
+                || !resolved.plan.body.restoredKeys.isEmpty else { return [] }
         let moduleSource = resolved.profile.flatMap { $0.module == nil ? nil : $0.source } ?? resolved.plan.source
         let module: PKCS11Module
         do {

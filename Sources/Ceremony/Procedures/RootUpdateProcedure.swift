@@ -8,7 +8,8 @@ import TrustMetadata
 ///
 /// A rotation keeps keys (found on their tokens by public key), adds keys (generated on new
 /// tokens), lets keys leave (those whose tokens come sign for version N), changes the threshold
-/// and replaces online keys. A re-sign keeps everything and sets a new expiry; in Notary, a kept
+/// and replaces online keys or gives the targets role offline keys on tokens (`targets:`). A
+/// re-sign keeps everything and sets a new expiry; in Notary, a kept
 /// key whose root certificate would expire before the new root gets a new certificate on its
 /// token, which gives it a new key ID, so the re-sign is then a rotation in all but name.
 final class RootUpdateProcedure: CeremonyProcedure {
@@ -22,7 +23,9 @@ final class RootUpdateProcedure: CeremonyProcedure {
     static func steps(for resolved: ResolvedPlan) -> [CeremonyStep.Draft] {
         let plan = resolved.plan
         let officer = CeremonyStep.officerName
-        let newKeys = Set(plan.root.keys.filter { $0.algorithm != nil }.map(\.name))
+        let rootKeys = plan.root?.keys ?? []
+        let targetsKeys = Set((plan.body.offlineTargets?.keys ?? []).map(\.name))
+        let newKeys = Set((rootKeys + (plan.body.offlineTargets?.keys ?? [])).filter { $0.algorithm != nil }.map(\.name))
         var drafts = [StepPlanner.confirmDigest(plan)]
         drafts.append(.init(officer, .reviewRootChanges,
                             "read the current root, verified from its first version, and say who must sign for the current and the next version"))
@@ -31,7 +34,7 @@ final class RootUpdateProcedure: CeremonyProcedure {
         }
         if plan.dialect.rootKeysAreCertificates {
             // Kept keys whose certificates run out before the new root get new ones before the root is built.
-            for entry in resolved.keys where !newKeys.contains(entry.key.name) && plan.root.keys.contains(where: { $0.name == entry.key.name }) {
+            for entry in resolved.keys where !newKeys.contains(entry.key.name) && rootKeys.contains(where: { $0.name == entry.key.name }) {
                 let key = entry.key
                 drafts.append(.init(key.holder, .insertToken(key: key.name), "insert \(entry.token.spoken) and enter its PIN"))
                 drafts.append(.init(key.holder, .findKey(key: key.name), "find key '\(key.name)' on the token by its public key in the current root"))
@@ -43,9 +46,9 @@ final class RootUpdateProcedure: CeremonyProcedure {
         }
         let repositories = plan.repositories.map { "'\($0)'" }.joined(separator: ", ")
         drafts.append(.init(officer, .buildMetadata,
-                            "build the next version of root.json for \(repositories) (\(resolved.thresholdSummary); expires \(plan.expires))"))
-        for entry in resolved.keys {
-            let leaving = !plan.root.keys.contains { $0.name == entry.key.name }
+                            "build the next version of root.json for \(repositories) (\(resolved.thresholdSummaries.joined(separator: "; ")); expires \(plan.expires))"))
+        for entry in resolved.keys where !targetsKeys.contains(entry.key.name) {
+            let leaving = !rootKeys.contains { $0.name == entry.key.name }
             drafts.append(.init(entry.key.holder, .sign(key: entry.key.name),
                                 "insert \(entry.token.spoken), enter its PIN and sign the root metadata with key '\(entry.key.name)'\(leaving ? " (leaving; signs for the current version only)" : "")"))
         }
@@ -67,10 +70,13 @@ final class RootUpdateProcedure: CeremonyProcedure {
     let onlineKeys: [String: MetadataKey]
     private let keyWork = RootKeyWork()
     private var drafts: RootDrafts?
+    /// Kept keys a recovery restores onto their tokens during the ceremony: not there at preflight.
+    private let restoredInCeremony: Set<String>
 
     init(resolved: ResolvedPlan, context: CeremonyContext) throws {
+        restoredInCeremony = Set(resolved.plan.body.restoredKeys)
         let plan = resolved.plan
-        guard case let .rootUpdate(body) = plan.body else {
+        guard let body = plan.body.rootUpdate else {
             throw CeremonyFailure(step: nil, reason: "internal error: a \(plan.ceremony.rawValue) plan without its body", isInputError: true)
         }
         self.body = body
@@ -85,16 +91,39 @@ final class RootUpdateProcedure: CeremonyProcedure {
         self.current = current
         existing = try Self.matchKeys(plan: plan, body: body, current: current)
         try Self.checkFeasible(resolved: resolved, body: body, current: current, existing: existing)
+        try Self.checkKeptTargetsKeys(plan: plan, body: body, current: current)
+    }
+
+    /// A kept offline targets key (`targets:` with `key_id`) must be a targets key of every
+    /// repository's current root.
+    private static func checkKeptTargetsKeys(plan: Plan, body: RootUpdatePlan, current: [String: CurrentRoot]) throws {
+        for key in body.targets?.keys ?? [] {
+            guard let keyID = key.existingKeyID else { continue }
+            for repository in plan.repositories {
+                guard let root = current[repository]?.root else { continue }
+                if root.roles["targets"]?.keyIDs.contains(keyID) != true || root.keys[keyID] == nil {
+                    throw CeremonyFailure(step: nil, reason: "targets key '\(key.name)' (\(key.holder)) names key ID \(keyID), which is not a targets key of the current root of '\(repository)' (version \(root.version))", isInputError: true)
+                }
+            }
+        }
     }
 
     func thresholdsMet(context: CeremonyContext) -> Bool { drafts?.thresholdsMet ?? false }
+
+    /// The public key (SPKI DER) of the current root's key the plan names `name`, if it is one.
+    func currentPublicKey(_ name: String) -> [UInt8]? { existing[name]?.spki }
+
+    /// The key IDs the current roots list `name`'s key under.
+    func currentKeyIDs(_ name: String) -> [String] {
+        repositories.flatMap { existing[name]?.currentKeyIDs[$0] ?? [] }
+    }
 
     func rootFiles(in directory: URL) -> [String: URL] { Self.rootFilesIn(directory, repositories: repositories) }
 
     /// Every existing key whose holder brings a token must be on that token, found by its
     /// public key, before anyone makes a key or signs.
     func preflightProblems(desk: TokenDesk) -> [String] {
-        existing.sorted(by: { $0.key < $1.key }).compactMap { name, key in
+        existing.sorted(by: { $0.key < $1.key }).filter { !restoredInCeremony.contains($0.key) }.compactMap { name, key in
             desk.missingKey(name, spki: key.spki, keyIDs: repositories.flatMap { key.currentKeyIDs[$0] ?? [] })
         }
     }
@@ -202,6 +231,9 @@ final class RootUpdateProcedure: CeremonyProcedure {
             context.console.say("  \(key.holder)'s key '\(key.name)' leaves the root\(signs ? "; it signs for the current version" : "; it does not come to sign")")
         }
         for (role, _) in body.onlineKeys.all { context.console.say("  replaces the \(role) key") }
+        if let targets = body.targets {
+            context.console.say("  the targets role becomes offline: \(targets.summary(role: "targets"))")
+        }
         for line in summary { context.console.say("  \(line)") }
     }
 
@@ -258,6 +290,13 @@ final class RootUpdateProcedure: CeremonyProcedure {
                 ids[key.name] = Array(Set(old + [keyID])).sorted()
             }
             root.roles["root"] = RoleKeys(keyIDs: rootKeyIDs, threshold: Int64(body.root.threshold))
+            if let targets = body.targets {
+                // Kept targets keys stay under their IDs; new ones are the keys just made on tokens.
+                let keyIDs = try targets.keys.map { key in
+                    try key.existingKeyID ?? root.addKey(try keyWork.metadataKey(key.name, repository: repository, context: context))
+                }
+                root.roles["targets"] = RoleKeys(keyIDs: keyIDs, threshold: Int64(targets.threshold))
+            }
             for (role, key) in onlineKeys {
                 root.roles[role] = RoleKeys(keyIDs: [root.addKey(key)], threshold: 1)
             }

@@ -16,6 +16,13 @@ package struct RehearsalPINFile: Codable, Sendable {
 
     package let rehearsal: Bool
     package var tokens: [String: Entry]
+    /// A rehearsal backup's SLIP-39 passphrase (`protection: passphrase`), if one is rehearsed.
+    package var slip39Passphrase: String?
+
+    enum CodingKeys: String, CodingKey {
+        case rehearsal, tokens
+        case slip39Passphrase = "slip39_passphrase"
+    }
 
     package enum Failure: Error, CustomStringConvertible {
         case unreadable(path: String)

@@ -17,6 +17,13 @@ struct CurrentRoot {
     /// The version the chain was verified from.
     var firstVersion: Int64
 
+    /// The versions before the newest, newest first, as read (each verified with the chain).
+    var earlierRoots: [RootMetadata] {
+        chain.dropLast().reversed().compactMap { file in
+            (try? SignedMetadata(bytes: file.bytes)).flatMap { try? RootMetadata(signed: $0.signed) }
+        }
+    }
+
     /// Where a repository's root files may be under `previous`: a bundle, its `public/` folder,
     /// a folder per repository, or (for one repository) the folder itself.
     static func folders(previous: URL, repository: String, only: Bool) -> [URL] {

@@ -2,9 +2,10 @@ import Foundation
 import PKCS11
 import TrustMetadata
 
-/// The token work every root ceremony does with its root keys: generate a key under policy and
-/// read it back, find an existing key by its public key, issue Notary root certificates on the
-/// token, sign root metadata, and write the public keys and certificates.
+/// The token work every root ceremony does with its root keys (and offline targets keys):
+/// generate a key under policy and read it back, find an existing key by its public key, issue
+/// Notary root certificates on the token, sign root metadata, and write the public keys and
+/// certificates.
 ///
 /// Dialect differences are answered by TrustMetadata (``MetadataKey/make(_:dialect:)``,
 /// ``NotaryRootCertificate``); this type only decides which token does what.
@@ -44,15 +45,21 @@ final class RootKeyWork {
         let session = try context.desk.session(name, step: context.currentStep)
         // Read-back exceptions apply only as the site profile names them, for this token's maker.
         let exceptions = context.resolved.keyPolicyExceptions.policyExceptions(for: session.token.identity)
-        let generate = { try session.generateKeyPair(algorithm, policy: KeyPolicy(label: name, exceptions: exceptions)) }
+        // A key marked for backup is extractable so that it can be wrapped, once, in this visit.
+        // It is generated modifiable, since only then can the token make it non-extractable for
+        // good right after the wrap (PKCS#11 lets CKA_EXTRACTABLE go from true to false only).
+        let policy = KeyPolicy(label: name, extractable: planned.key.backup, preferUnmodifiable: !planned.key.backup, exceptions: exceptions)
+        let generate = { try session.generateKeyPair(algorithm, policy: policy) }
         let key = algorithm.isSlowToGenerate
             ? try ProgressTicker.run("generating \(algorithm.spokenName) key on the token", say: context.console.say, generate)
             : try generate()
         keys[name] = key
         let material = try PublicKeyMaterial(spki: key.subjectPublicKeyInfo)
         context.desk.recordCreated(name, key: key, spkiPEM: material.pem)
-        // Where root keys are certificates, the key IDs are those of the certificates, issued next.
-        let keyIDs = context.dialect.rootKeysAreCertificates ? [] : [MetadataKey.make(material, dialect: context.dialect).keyID]
+        // Where root keys are certificates, the key IDs are those of the certificates, issued next;
+        // an offline targets key is listed as a bare key in every dialect.
+        let certified = context.dialect.rootKeysAreCertificates && !Self.isTargetsKey(name, context: context)
+        let keyIDs = certified ? [] : [MetadataKey.make(material, dialect: context.dialect).keyID]
         let used = key.exceptionsApplied.map { exception in
             let readBack: Bool?
             switch exception.attribute {
@@ -64,14 +71,23 @@ final class RootKeyWork {
         try context.transcript.append(.keyGenerated(.init(
             holder: planned.key.holder, key: name, algorithm: key.algorithm, label: key.label, ckaID: key.idHex,
             attributes: key.attributes, spkiPEM: material.pem, keyIDs: keyIDs, policyExceptions: used.isEmpty ? nil : used)))
-        if used.isEmpty {
+        if planned.key.backup {
+            context.console.say("  key '\(name)' generated: CKA_ID \(key.idHex); sensitive, extractable only to be wrapped for backup in this visit — read back and checked")
+        } else if used.isEmpty {
             context.console.say("  key '\(name)' generated: CKA_ID \(key.idHex); sensitive, never extractable, local — read back and checked")
         } else {
             let named = used.map { "\($0.attribute)=\($0.readBack) accepted by the site profile: \($0.reason)" }.joined(separator: "; ")
             context.console.say("  key '\(name)' generated: CKA_ID \(key.idHex); sensitive, never extractable — read back and checked; \(named)")
         }
         // Where root keys are certificates, the token stays logged in: they are issued next, on the same visit.
-        if !context.dialect.rootKeysAreCertificates { context.desk.close(name) }
+        // A key marked for backup is wrapped on the same visit, which closes the token.
+        if !certified && !planned.key.backup { context.desk.close(name) }
+    }
+
+    /// Whether `name` is one of the plan's offline top-level targets keys (`targets:`), which
+    /// sign targets.json and never the root.
+    static func isTargetsKey(_ name: String, context: CeremonyContext) -> Bool {
+        context.plan.body.offlineTargets?.keys.contains { $0.name == name } ?? false
     }
 
     /// Finds the key of `name` on its open token: the private key whose public key is `spki`
@@ -106,13 +122,13 @@ final class RootKeyWork {
             key: name, keyID: certificate.key.keyID, repository: repository, pem: certificate.pem,
             notBefore: RFC3339.format(notBefore), notAfter: RFC3339.format(context.expiry))))
         context.console.say("  root certificate of '\(name)' for '\(repository)': key ID \(certificate.key.keyID), valid until \(RFC3339.format(context.expiry))")
-        if isLast { context.desk.close(name) }
+        if isLast && context.resolved.key(name)?.key.backup != true { context.desk.close(name) }
     }
 
     /// The metadata key `name` is listed under in `repository`'s new root: its certificate for
     /// that repository (Notary) or its public key (TUF).
     func metadataKey(_ name: String, repository: String, context: CeremonyContext) throws -> MetadataKey {
-        if context.dialect.rootKeysAreCertificates {
+        if context.dialect.rootKeysAreCertificates && !Self.isTargetsKey(name, context: context) {
             return try context.required(certificates[name]?[repository], "the certificate of key '\(name)' for '\(repository)'").key
         }
         let key = try context.required(keys[name], "key '\(name)'")
@@ -122,6 +138,14 @@ final class RootKeyWork {
     /// Signs every repository's root with `name`'s key, after checking that the key on the token
     /// is the one generated or found earlier in this ceremony.
     func sign(_ name: String, drafts: RootDrafts, context: CeremonyContext) throws {
+        let (signer, holder) = try signer(name, context: context)
+        try drafts.sign(name: name, holder: holder, with: signer, transcript: context.transcript)
+        doneSigning(name, holder: holder, signer: signer, context: context)
+    }
+
+    /// A signer for `name`'s key on its open token, after checking that the key there is the one
+    /// generated or found earlier in this ceremony.
+    func signer(_ name: String, context: CeremonyContext) throws -> (signer: TokenSigner, holder: String) {
         let planned = try context.required(context.resolved.key(name), "key '\(name)' in the plan")
         let session = try context.desk.session(name, step: context.currentStep)
         let key: TokenKey
@@ -135,11 +159,14 @@ final class RootKeyWork {
             throw CeremonyFailure(step: context.currentStep, holder: planned.key.holder, token: session.token.identity,
                                   reason: "internal error: key '\(name)' was neither generated nor found before signing; nothing is published")
         }
-        try drafts.sign(name: name, holder: planned.key.holder, with: try TokenSigner(session: session, key: key),
-                        transcript: context.transcript)
+        return (try TokenSigner(session: session, key: key), planned.key.holder)
+    }
+
+    /// Closes `name`'s token after it signed, and tells its holder.
+    func doneSigning(_ name: String, holder: String, signer: TokenSigner, context: CeremonyContext) {
         context.console.say("  signed by '\(name)'; every signature verified in software")
         context.desk.close(name)
-        context.console.say("  \(planned.key.holder), you are done with token \(session.token.identity): you may remove it now")
+        context.console.say("  \(holder), you are done with token \(signer.session.token.identity): you may remove it now")
     }
 
     /// Writes the public key of every root key (and its certificates) and of every online key.

@@ -24,7 +24,8 @@ package enum TerminalPINReader {
         }
     }
 
-    package static func read(prompt: String) throws(Failure) -> SecretBytes {
+    /// - Parameter capacity: the most bytes read (a PIN: 256; a typed SLIP-39 share: more).
+    package static func read(prompt: String, capacity: Int = 256) throws(Failure) -> SecretBytes {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY)
         guard fd >= 0 else { throw .noTerminal(prompt: prompt) }
         defer { close(fd) }
@@ -46,7 +47,7 @@ package enum TerminalPINReader {
         let pin = Interruption.whilePrompting(restore: restore) {
             let text = Array("\(prompt): ".utf8)
             _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            return SecretBytes(capacity: 256) { buffer in
+            return SecretBytes(capacity: capacity) { buffer in
                 var count = 0
                 var byte: UInt8 = 0
                 while count < buffer.count, Glibc.read(fd, &byte, 1) == 1, byte != 0x0A, byte != 0x0D {

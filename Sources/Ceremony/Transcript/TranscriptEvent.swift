@@ -20,6 +20,14 @@ package enum TranscriptEvent: Sendable, Equatable {
     case preflight(Preflight)
     case objectsLeft(ObjectsLeft)
     case holderSkipped(HolderSkipped)
+    case currentTargets(CurrentTargetsRead)
+    case delegations(DelegationsShown)
+    case keyWrapped(KeyWrapped)
+    case backupSplit(BackupSplit)
+    case shareHandedOut(ShareHandedOut)
+    case recoveryDrill(RecoveryDrill)
+    case sharesCombined(SharesCombined)
+    case keyRestored(KeyRestored)
 
     /// The `event` string written in the record.
     package var type: String {
@@ -40,13 +48,23 @@ package enum TranscriptEvent: Sendable, Equatable {
         case .preflight: return "preflight"
         case .objectsLeft: return "objects-left"
         case .holderSkipped: return "holder-skipped"
+        case .currentTargets: return "current-targets"
+        case .delegations: return "delegations"
+        case .keyWrapped: return "key-wrapped"
+        case .backupSplit: return "backup-split"
+        case .shareHandedOut: return "share-handed-out"
+        case .recoveryDrill: return "recovery-drill"
+        case .sharesCombined: return "shares-combined"
+        case .keyRestored: return "key-restored"
         }
     }
 
     /// Every `event` string, for readers that list them.
     package static let allTypes = ["ceremony-start", "step-start", "step-end", "confirmation", "token",
                                   "key-generated", "key-found", "current-root", "certificate", "metadata-digest", "signature",
-                                  "error", "seal", "preflight", "objects-left", "holder-skipped"]
+                                  "error", "seal", "preflight", "objects-left", "holder-skipped",
+                                  "current-targets", "delegations",
+                                  "key-wrapped", "backup-split", "share-handed-out", "recovery-drill", "shares-combined", "key-restored"]
 
     func encodePayload(to encoder: Encoder) throws {
         switch self {
@@ -66,6 +84,14 @@ package enum TranscriptEvent: Sendable, Equatable {
         case .preflight(let payload): try payload.encode(to: encoder)
         case .objectsLeft(let payload): try payload.encode(to: encoder)
         case .holderSkipped(let payload): try payload.encode(to: encoder)
+        case .currentTargets(let payload): try payload.encode(to: encoder)
+        case .delegations(let payload): try payload.encode(to: encoder)
+        case .keyWrapped(let payload): try payload.encode(to: encoder)
+        case .backupSplit(let payload): try payload.encode(to: encoder)
+        case .shareHandedOut(let payload): try payload.encode(to: encoder)
+        case .recoveryDrill(let payload): try payload.encode(to: encoder)
+        case .sharesCombined(let payload): try payload.encode(to: encoder)
+        case .keyRestored(let payload): try payload.encode(to: encoder)
         }
     }
 
@@ -87,6 +113,14 @@ package enum TranscriptEvent: Sendable, Equatable {
         case "preflight": return .preflight(try Preflight(from: decoder))
         case "objects-left": return .objectsLeft(try ObjectsLeft(from: decoder))
         case "holder-skipped": return .holderSkipped(try HolderSkipped(from: decoder))
+        case "current-targets": return .currentTargets(try CurrentTargetsRead(from: decoder))
+        case "delegations": return .delegations(try DelegationsShown(from: decoder))
+        case "key-wrapped": return .keyWrapped(try KeyWrapped(from: decoder))
+        case "backup-split": return .backupSplit(try BackupSplit(from: decoder))
+        case "share-handed-out": return .shareHandedOut(try ShareHandedOut(from: decoder))
+        case "recovery-drill": return .recoveryDrill(try RecoveryDrill(from: decoder))
+        case "shares-combined": return .sharesCombined(try SharesCombined(from: decoder))
+        case "key-restored": return .keyRestored(try KeyRestored(from: decoder))
         default: return nil
         }
     }

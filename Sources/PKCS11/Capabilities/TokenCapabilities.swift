@@ -15,6 +15,8 @@ public struct TokenCapabilities: Sendable, Equatable {
 
         public var canGenerateKeyPair: Bool { flags & UInt(CKF_GENERATE_KEY_PAIR) != 0 }
         public var canSign: Bool { flags & UInt(CKF_SIGN) != 0 }
+        public var canWrap: Bool { flags & UInt(CKF_WRAP) != 0 }
+        public var canUnwrap: Bool { flags & UInt(CKF_UNWRAP) != 0 }
     }
 
     public let token: TokenIdentity
@@ -23,6 +25,20 @@ public struct TokenCapabilities: Sendable, Equatable {
     public init(token: TokenIdentity, mechanisms: [UInt: Mechanism]) {
         self.token = token
         self.mechanisms = mechanisms
+    }
+
+    /// Why this token cannot wrap (`wrap`) or unwrap keys with `CKM_AES_KEY_WRAP_PAD` (RFC 5649),
+    /// as a backup (or a restore) needs, in words; nil when it can.
+    public func wrapProblem(wrap: Bool) -> String? {
+        let padded = UInt(CKM_AES_KEY_WRAP_PAD)
+        let what = wrap ? "wrap keys for backup" : "restore keys from a backup"
+        guard let mechanism = mechanisms[padded] else {
+            return "token \(token) cannot \(what): it does not offer CKM_AES_KEY_WRAP_PAD (RFC 5649)"
+        }
+        guard wrap ? mechanism.canWrap : mechanism.canUnwrap else {
+            return "token \(token) cannot \(what): it offers CKM_AES_KEY_WRAP_PAD but not to \(wrap ? "wrap" : "unwrap")"
+        }
+        return nil
     }
 
     /// Why this token cannot generate or sign with `algorithm`, in words, or nil when it can.
@@ -129,7 +145,8 @@ extension PKCS11Module {
         count = CK_ULONG(types.count)
         try check("C_GetMechanismList", functions.pointee.C_GetMechanismList!(token.slot, &types, &count), token: token.identity)
         var mechanisms: [UInt: TokenCapabilities.Mechanism] = [:]
-        let used = KeyAlgorithm.allCases.flatMap { [$0.generationMechanism, $0.signingMechanism] }.map { CK_MECHANISM_TYPE($0) }
+        let used = (KeyAlgorithm.allCases.flatMap { [$0.generationMechanism, $0.signingMechanism] } + [UInt(CKM_AES_KEY_WRAP_PAD)])
+            .map { CK_MECHANISM_TYPE($0) }
         for type in Set(types.prefix(Int(count)) + used) {
             var info = CK_MECHANISM_INFO()
             guard functions.pointee.C_GetMechanismInfo!(token.slot, type, &info) == CKR_OK else { continue }

@@ -19,16 +19,18 @@ public struct KeyAttributes: Sendable, Equatable, Codable {
     public var neverExtractable: Bool?
     public var local: Bool?
     public var modifiable: Bool?
+    /// `CKA_WRAP_WITH_TRUSTED`: the key may be wrapped only under a wrapping key marked trusted.
+    public var wrapWithTrusted: Bool?
 
     enum CodingKeys: String, CodingKey {
         case token, `private`, sign, verify, wrap, unwrap, decrypt, derive, sensitive, extractable, local, modifiable
-        case alwaysSensitive = "always_sensitive", neverExtractable = "never_extractable"
+        case alwaysSensitive = "always_sensitive", neverExtractable = "never_extractable", wrapWithTrusted = "wrap_with_trusted"
     }
 
     public init() {}
 
     enum Flag: CaseIterable {
-        case token, `private`, sign, verify, wrap, unwrap, decrypt, derive, sensitive, alwaysSensitive, extractable, neverExtractable, local, modifiable
+        case token, `private`, sign, verify, wrap, unwrap, decrypt, derive, sensitive, alwaysSensitive, extractable, neverExtractable, local, modifiable, wrapWithTrusted
 
         var attribute: UInt {
             switch self {
@@ -46,6 +48,7 @@ public struct KeyAttributes: Sendable, Equatable, Codable {
             case .neverExtractable: return UInt(CKA_NEVER_EXTRACTABLE)
             case .local: return UInt(CKA_LOCAL)
             case .modifiable: return UInt(CKA_MODIFIABLE)
+            case .wrapWithTrusted: return UInt(CKA_WRAP_WITH_TRUSTED)
             }
         }
 
@@ -65,6 +68,7 @@ public struct KeyAttributes: Sendable, Equatable, Codable {
             case .neverExtractable: return \.neverExtractable
             case .local: return \.local
             case .modifiable: return \.modifiable
+            case .wrapWithTrusted: return \.wrapWithTrusted
             }
         }
     }

@@ -53,6 +53,12 @@ public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
 
     public var description: String { "<secret: \(length) bytes>" }
 
+    /// Zeroes an array that held a secret before it is released (for bytes a library returned
+    /// as an `Array`; copies it made earlier are beyond reach, so prefer ``SecretBytes``).
+    public static func zero(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBytes { kc_secure_zero($0.baseAddress, UInt($0.count)) }
+    }
+
     deinit {
         wipe()
         storage.deallocate()

@@ -29,6 +29,11 @@ extension Session {
         return WrappingKey(label: label, handle: object)
     }
 
+    /// Destroys a wrapping key before its session ends (it would vanish with the session anyway).
+    public func destroy(_ wrappingKey: WrappingKey) throws(PKCS11Error) {
+        try destroy(wrappingKey.handle)
+    }
+
     /// Wraps a private key under `wrappingKey`. The token refuses keys not marked extractable.
     public func wrap(_ key: TokenKey, with wrappingKey: WrappingKey, mechanism: WrapMechanism = .aesKeyWrapPad) throws(PKCS11Error) -> [UInt8] {
         try serialized { () throws(PKCS11Error) -> [UInt8] in
@@ -89,5 +94,31 @@ extension Session {
             if publicHandle != 0 { try? destroy(publicHandle) }
             throw error
         }
+    }
+}
+
+extension Session {
+    /// Makes a key that was extractable for its one backup wrap non-extractable for good, and
+    /// proves it by reading the attributes back.
+    ///
+    /// PKCS#11 lets `CKA_EXTRACTABLE` change only from true to false, never back, so after this
+    /// no one can wrap the key again, on this token or with any wrapping key. The key must have
+    /// been generated modifiable (``KeyPolicy/preferUnmodifiable`` false) for the token to accept it.
+    ///
+    /// - Returns: the key with its attributes as read back.
+    /// - Throws: ``PKCS11Error/policyMismatch(key:attribute:expected:actual:token:)`` when the
+    ///   token still reports the key extractable; a call error when it refuses the change.
+    public func forbidExtraction(_ key: TokenKey) throws(PKCS11Error) -> TokenKey {
+        let template = AttributeTemplate().add(UInt(CKA_EXTRACTABLE), bool: false)
+        let rv = serialized { template.withPointer { functions.C_SetAttributeValue!(handle, key.privateHandle, $0, $1) } }
+        try check("C_SetAttributeValue", rv, during: "making '\(key.label)' non-extractable after its backup")
+        let attributes = try readAttributes(of: key.privateHandle)
+        guard attributes.extractable == false, attributes.sensitive == true else {
+            throw .policyMismatch(key: key.label, attribute: "CKA_EXTRACTABLE", expected: false, actual: attributes.extractable, token: identity)
+        }
+        var locked = TokenKey(label: key.label, id: key.id, algorithm: key.algorithm, subjectPublicKeyInfo: key.subjectPublicKeyInfo,
+                              attributes: attributes, privateHandle: key.privateHandle, publicHandle: key.publicHandle)
+        locked.exceptionsApplied = key.exceptionsApplied
+        return locked
     }
 }

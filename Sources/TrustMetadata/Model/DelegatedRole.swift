@@ -49,6 +49,14 @@ public struct DelegatedRole: Hashable, Sendable {
         return object
     }
 
+    /// Why a role named `name` cannot be delegated by `delegator` in `dialect`, as python-tuf and
+    /// notary judge names (TUF: not empty, not a top-level role; Notary: `targets/<name>` of
+    /// lower-case letters, digits, `-`, `_` and `/`, one level below its delegator, under 256
+    /// bytes); nil when it can.
+    public static func nameProblem(_ name: String, delegator: String, dialect: Dialect) -> String? {
+        DelegationRules.problem(withName: name, delegator: delegator, dialect: dialect)
+    }
+
     /// The role as ``RoleKeys`` for signature counting.
     public var roleKeys: RoleKeys { RoleKeys(keyIDs: keyIDs, threshold: threshold) }
 

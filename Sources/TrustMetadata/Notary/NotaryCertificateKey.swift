@@ -114,6 +114,13 @@ public struct NotaryCertificateKey: Hashable, Sendable {
         return try PublicKeyMaterial(spki: der)
     }
 
+    /// The leaf certificate alone as PEM, encoded as Go's `pem.EncodeToMemory` writes it (64-column
+    /// base64, a final newline): what notary's `utils.CertToKey` puts in an `ecdsa-x509` key, so
+    /// a key built from it has the key ID notary computes for the same certificate.
+    public var leafPEM: String? {
+        (try? certificate.serializeAsPEM()).map { $0.pemString + "\n" }
+    }
+
     /// The subject common names in order.
     public var commonNames: [String] {
         var names: [String] = []

@@ -2,6 +2,7 @@ import ArgumentParser
 import Ceremony
 import Foundation
 import Publishing
+import TrustMetadata
 
 struct PublishCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,16 +15,22 @@ struct PublishCommand: ParsableCommand {
         is given for a test server.
 
         Notary: --notary-server URL --gun GUN uploads the bundle's newest root.json for GUN \
-        through notary-server's API, as 'notary publish' does. The first publication of a GUN \
-        needs a targets.json too: give one signed with the targets key the root lists \
-        (--targets FILE). The server checks the root against the one it holds (the old root's \
-        threshold must sign); its answer is reported in words, with notary's error codes. \
-        https:// is verified against the system's CAs, or --tls-ca FILE; plain http:// only \
-        with --insecure-http.
+        through notary-server's API, as 'notary publish' does, and the bundle's targets.json \
+        when it has one (a targets-delegation bundle). The server's current root is read first: \
+        a root it already holds byte for byte is not sent again. The first publication of a GUN \
+        needs a targets.json too: publish a targets-delegation bundle, or give one signed with \
+        the targets key the root lists (--targets FILE). The server checks what it receives \
+        against what it holds (the old root's threshold must sign a new root, the root's targets \
+        keys the targets.json) and re-signs snapshot and timestamp itself; its answer is reported \
+        in words, with notary's error codes. https:// is verified against the system's CAs, or \
+        --tls-ca FILE; plain http:// only with --insecure-http.
 
         TUF: --tuf-repo DIR adds the bundle's N.root.json files to the repository's metadata \
-        directory, never overwriting anything (a different file under a version already there \
-        is a fork and is refused), and says which online roles must be re-signed.
+        directory, and a delegation bundle's targets.json under the name clients fetch \
+        (N.targets.json with consistent snapshots, else targets.json), never overwriting \
+        anything (a different file under a version already there is a fork, and a repository \
+        already past the bundle is refused; nothing is written then), and says which online \
+        roles must be re-signed.
 
         Exit codes: 0 published, 1 refused (by the checks or the server), 2 usage or input error.
 
@@ -42,7 +49,7 @@ struct PublishCommand: ParsableCommand {
     @Option(help: "The GUN whose root to upload (with --notary-server).")
     var gun: String?
 
-    @Option(help: "A signed targets.json to upload with the root (needed at a GUN's first publication).")
+    @Option(help: "A signed targets.json to upload with the root (at a GUN's first publication, for a bundle without one).")
     var targets: String?
 
     @Option(help: "A PEM file of CA certificates to verify notary-server's TLS certificate with.")
@@ -88,7 +95,8 @@ struct PublishCommand: ParsableCommand {
             throw CommandFailure.exit(PublishableBundle.Refusal(description: "the bundle is \(published.manifest.dialect.rawValue) metadata; --tuf-repo takes a TUF bundle"), usage: true)
         }
         do {
-            let outcome = try TUFRepositoryPublisher.publish(try published.roots(of: repository), into: directory)
+            let outcome = try TUFRepositoryPublisher.publish(try published.roots(of: repository), targets: try published.targets(of: repository),
+                                                             into: directory)
             print("Published to \(directory.path): \(outcome.written.isEmpty ? "nothing new" : outcome.written.joined(separator: ", "))")
             if !outcome.alreadyPresent.isEmpty { print("Already there, byte for byte: \(outcome.alreadyPresent.joined(separator: ", "))") }
             for note in outcome.notes { print("Next: \(note)") }
@@ -101,12 +109,17 @@ struct PublishCommand: ParsableCommand {
         guard published.manifest.dialect == .notary else {
             throw CommandFailure.exit(PublishableBundle.Refusal(description: "the bundle is TUF metadata; --notary-server takes a Notary bundle"), usage: true)
         }
-        var files: [(role: String, bytes: [UInt8])] = []
+        let root: [UInt8]
+        var targetsFile: [UInt8]?
         do {
             guard let newest = try published.roots(of: gun).last else { return }
-            files.append(("root", newest.bytes))
+            root = newest.bytes
+            targetsFile = try published.targets(of: gun)?.bytes
             if let targets {
-                files.append(("targets", Array(try SourceFile.read(URL(fileURLWithPath: targets)).bytes)))
+                guard targetsFile == nil else {
+                    throw PublishableBundle.Refusal(description: "the bundle carries its own targets.json, signed in its ceremony; --targets is for a bundle without one")
+                }
+                targetsFile = Array(try SourceFile.read(URL(fileURLWithPath: targets)).bytes)
             }
         } catch {
             throw CommandFailure.exit(error, usage: true)
@@ -114,8 +127,35 @@ struct PublishCommand: ParsableCommand {
         do {
             if let tlsCa { try NotaryServer.trustCertificateAuthorities(at: tlsCa) }
             let server = try NotaryServer(url: url, gun: gun, allowPlainHTTP: insecureHttp)
+            // What the server already holds, byte for byte, is not sent again.
+            let held = try server.fetchMetadata("root")
+            var files: [(role: String, bytes: [UInt8])] = []
+            func version(_ bytes: [UInt8]) -> Int64? { (try? SignedMetadata(bytes: bytes)).flatMap { try? RootMetadata(signed: $0.signed) }?.version }
+            let heldVersion = held.flatMap { version(Array($0)) }, bundleVersion = version(root)
+            if targetsFile != nil, let heldVersion, let bundleVersion, heldVersion > bundleVersion {
+                // A delegation signed under an older root: the server judges targets.json by the root it holds.
+                print("notary-server holds root version \(heldVersion) for \(gun), newer than this bundle's version \(bundleVersion); only targets.json is sent, and the server checks it against its root")
+            } else if held.map(Array.init) != root {
+                files.append(("root", root))
+            }
+            if let targetsFile {
+                let heldTargets = held == nil ? nil : try server.fetchMetadata("targets")
+                if heldTargets.map(Array.init) != targetsFile { files.append(("targets", targetsFile)) }
+            }
+            if held == nil && targetsFile == nil {
+                throw PublishableBundle.Refusal(description: "notary-server holds nothing for \(gun) yet, and its first publication needs a targets.json beside the root: publish a targets-delegation bundle, or give --targets FILE")
+            }
+            guard !files.isEmpty else {
+                let holds = targetsFile == nil ? "root.json" : (held.map(Array.init) == root ? "root.json and targets.json" : "targets.json")
+                print("Nothing to publish to \(server.url) for \(gun): it already holds this bundle's \(holds)")
+                return
+            }
             try server.upload(files)
-            print("Published to \(server.url) for \(gun): \(files.map { "\($0.role).json" }.joined(separator: " and ")) accepted")
+            print("Published to \(server.url) for \(gun): \(files.map { "\($0.role).json" }.joined(separator: " and ")) accepted; notary-server re-signs snapshot and timestamp itself")
+            if let targetsFile, let roles = (try? SignedMetadata(bytes: targetsFile)).flatMap({ try? TargetsMetadata(signed: $0.signed) })?.delegations?.roles,
+               !roles.isEmpty {
+                print("Next: the delegates of \(roles.map(\.name).joined(separator: ", ")) sign with their own keys: 'notary key import KEY --role ROLE --gun \(gun)', then 'notary add \(gun) TARGET FILE --roles ROLE' and 'notary publish \(gun)'")
+            }
         } catch {
             throw CommandFailure.exit(error, usage: false)
         }

@@ -6,23 +6,34 @@ import TrustMetadata
 struct RehearseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rehearse",
-        abstract: "Rehearse a root's lifecycle end to end on SoftHSM2 tokens: generation, rotation, re-sign.",
+        abstract: "Rehearse a root's lifecycle end to end on SoftHSM2 tokens: generation with backup, delegation, rotation, re-sign, recovery.",
         discussion: """
         Makes everything under DIR and runs it unattended:
-          DIR/softhsm/                 four SoftHSM2 tokens (root-a … root-d) and pins.json
-          DIR/online/                  rehearsal online keys (PEM), or the server's keys
+          DIR/softhsm/                 seven SoftHSM2 tokens (root-a … root-e, targets-a, drill) and pins.json
+          DIR/online/                  rehearsal online keys (PEM), or the server's keys, and the
+                                       rehearsal release key (releases.key.pem, 0600, marked REHEARSAL)
           DIR/plans/NN-KIND.yaml       each ceremony's plan, readable and runnable again with 'keyceremony run'
-          DIR/01-root-generation/      version 1: 2 of Alice, Bob, Carol
-          DIR/02-root-rotation/        version 2: Bob's key leaves, Dave's new key joins, threshold 3
-          DIR/03-root-resign/          version 3: the same keys, a new expiry
-        Each later plan is written from the root the stage before made. Each stage is verified         as 'keyceremony verify' would, and a summary is printed.
+          DIR/01-root-generation/      root version 1: 2 of Alice, Bob, Carol; the targets key offline on Erin's token;
+                                       Alice's key backed up under SLIP-39 shares 2 of Frank, Grace, Heidi
+                                       (DIR/01-root-generation/shares/, rehearsal only) and drilled on 'drill'
+          DIR/02-targets-delegation/   targets.json version 1, signed by Erin's targets key: targets/releases
+                                       (Notary) or releases (TUF) delegated to the release key
+          DIR/03-root-rotation/        root version 2: Bob's key leaves, Dave's new key joins, threshold 3
+          DIR/04-root-resign/          root version 3: the same keys, a new expiry
+          DIR/05-recovery/             root version 4: Frank's and Heidi's shares restore Alice's key onto the
+                                       fresh token root-e, which signs the re-signed root with Carol and Dave
+        Each later plan is written from the bundle the stage before made; rotation and re-sign keep \
+        the targets key, so targets.json stays valid. Each stage is verified as 'keyceremony \
+        verify' would, and a summary is printed.
 
         To upload the roots to a test notary-server afterwards, its snapshot and timestamp keys \
         must be in the root: fetch them on the online side with 'keyceremony-online notary-keys \
         --notary-server URL --gun GUN --out KEYS' (this executable has no network code), carry \
         KEYS over, and give --online-keys KEYS --gun GUN here.
 
-        Everything made is marked as a rehearsal and expires within 30 days.
+        Everything made is marked as a rehearsal and expires within 30 days; for Notary within 210 \
+        days, since notary's client re-signs, at every publish, a root expiring within 6 months, and \
+        the release team could not publish with the delegated key under a shorter-lived root.
 
         Examples:
           keyceremony rehearse --out /tmp/rehearsal
@@ -88,11 +99,15 @@ struct RehearseCommand: ParsableCommand {
         for outcome in outcomes {
             let errors = outcome.report.findings.filter { $0.severity == .error }
             failed = failed || !errors.isEmpty || !outcome.bundle.isValid
+            let delegation = outcome.stage.kind == .targetsDelegation
+            let signers = delegation
+                ? "targets:      \(outcome.stage.threshold) of \(outcome.stage.holders.joined(separator: ", ")) (the offline targets key); delegates \(rehearsal.releasesRole) (paths \(rehearsal.releasesPaths.joined(separator: ", "))) to online/\(rehearsal.releasesPublicKeyFile)"
+                : "root:         \(outcome.stage.threshold) of \(outcome.stage.holders.joined(separator: ", "))"
             print("""
               \(outcome.stage.name): \(errors.isEmpty ? "verified" : "FAILED") (\(outcome.report.files.count) files; bundle \(outcome.bundle.isValid ? "consistent" : "INCONSISTENT"))
-                root:         \(outcome.stage.threshold) of \(outcome.stage.holders.joined(separator: ", "))
+                \(signers)
                 bundle:       \(outcome.result.directory.path)/public
-                root.json:    \(outcome.result.rootFiles.values.map(\.path).sorted().joined(separator: ", "))
+                \(delegation ? "targets.json:" : "root.json:   ") \(outcome.result.rootFiles.values.map(\.path).sorted().joined(separator: ", "))
                 plan digest:  \(outcome.result.planDigest.hex)
                 verify again: keyceremony verify \(outcome.result.directory.path)
             """)

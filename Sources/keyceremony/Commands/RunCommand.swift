@@ -37,8 +37,12 @@ struct RunCommand: ParsableCommand {
         problems with the plan's inputs), 130 interrupted.
 
         Rehearsals (--rehearsal) may use --yes (no confirmations) and --pins FILE (the 0600 file \
-        written by 'keyceremony rehearsal tokens', SoftHSM2 tokens only). Rehearsal outputs are \
-        marked in the manifest and expire within 30 days.
+        written by 'keyceremony rehearsal tokens', SoftHSM2 tokens only). A rehearsal recovery \
+        reads each custodian's share from --shares DIR (<custodian>.txt, as a rehearsed backup \
+        wrote them); in production custodians type their shares at the terminal, without echo. \
+        Rehearsal outputs are \
+        marked in the manifest and expire within 30 days (Notary: 210 days, past the 6 months \
+        within which notary's client re-signs a root at every publish).
 
         Examples:
           keyceremony run ceremonies/notary-root-generation.yaml --profile room.yaml --out /media/usb/2026-12-01
@@ -64,13 +68,17 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Rehearsal only: the PIN file written by 'keyceremony rehearsal tokens'.")
     var pins: String?
 
+    @Option(help: ArgumentHelp("Rehearsal recovery only: the shares/ folder a rehearsed backup wrote (one <custodian>.txt each).",
+                               valueName: "DIR"))
+    var shares: String?
+
     @Option(name: .customLong("allow-software-token"),
             help: ArgumentHelp("Allow a production run on SoftHSM2 software tokens, giving the reason (recorded in the transcript).", valueName: "reason"))
     var allowSoftwareToken: String?
 
     func validate() throws {
-        if (yes || pins != nil) && !rehearsal {
-            throw ValidationError("--yes and --pins are only for rehearsals; add --rehearsal, or run with officers at the terminal")
+        if (yes || pins != nil || shares != nil) && !rehearsal {
+            throw ValidationError("--yes, --pins and --shares are only for rehearsals; add --rehearsal, or run with officers and custodians at the terminal")
         }
         if let reason = allowSoftwareToken, reason.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--allow-software-token needs a reason, which the transcript records")
@@ -84,7 +92,7 @@ struct RunCommand: ParsableCommand {
         let resolved = try CeremonyLoader.resolve(plan: plan, profile: profile)
         let console: CeremonyConsole
         do {
-            console = rehearsal ? try RehearsalConsole(pinFile: pins!, assumeYes: yes) : TerminalConsole()
+            console = rehearsal ? try RehearsalConsole(pinFile: pins!, assumeYes: yes, sharesDirectory: shares.map { URL(fileURLWithPath: $0) }) : TerminalConsole()
         } catch {
             throw CommandFailure.exit(error, usage: true)
         }
