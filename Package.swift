@@ -5,7 +5,10 @@ let package = Package(
     name: "KeyCeremony",
     platforms: [.macOS(.v14)],
     products: [
+        // The ceremony room's binary: links no network code (no FoundationNetworking, no libcurl).
         .executable(name: "keyceremony", targets: ["keyceremony"]),
+        // The online side's binary: `publish` and `notary-keys`, the only commands that talk HTTP.
+        .executable(name: "keyceremony-online", targets: ["keyceremony-online"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,11 +60,30 @@ let package = Package(
         ),
         // The only network client (notary-server's API) and bundle publishing, kept out of the
         // ceremony library that runs in the air-gapped room.
+        // Used only by `keyceremony-online`.
         .target(name: "Publishing", dependencies: ["Ceremony", "TrustMetadata"]),
+        // What both executables share: exit codes and errors in words, output helpers.
+        .target(
+            name: "CommandSupport",
+            dependencies: [
+                "PKCS11", "Ceremony",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The air-gapped room's executable. It must never depend on Publishing (the release
+        // script checks that the binary links no FoundationNetworking or libcurl).
         .executableTarget(
             name: "keyceremony",
             dependencies: [
-                "PKCS11", "TrustMetadata", "Ceremony", "Publishing", "SLIP39",
+                "PKCS11", "TrustMetadata", "Ceremony", "CommandSupport", "SLIP39",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The online side: publishing bundles and fetching a notary-server's online keys.
+        .executableTarget(
+            name: "keyceremony-online",
+            dependencies: [
+                "TrustMetadata", "Ceremony", "Publishing", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

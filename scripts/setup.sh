@@ -9,9 +9,12 @@ say() { printf '[setup] %s\n' "$*"; }
 # Besides SoftHSM2, the vendor matrix runs ceremonies on tpm2-pkcs11 over a software TPM (swtpm on
 # 127.0.0.1, started and stopped by the tests) and on NSS's softokn (libnss3; certutil makes its
 # databases).
+# The release build (scripts/release.sh) links keyceremony-online's FoundationNetworking with
+# libcurl (libcurl4-openssl-dev); its acceptance test (scripts/release-acceptance.sh) bootstraps
+# a clean Debian 12 with debootstrap.
 DEBIAN_PACKAGES=(softhsm2 libp11-kit-dev libssl-dev opensc openssl notary python3-venv
                  libtpm2-pkcs11-1 libtpm2-pkcs11-tools tpm2-tools swtpm swtpm-tools libtss2-tcti-swtpm0
-                 libnss3 libnss3-tools chromium poppler-utils)
+                 libnss3 libnss3-tools chromium poppler-utils libcurl4-openssl-dev debootstrap)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

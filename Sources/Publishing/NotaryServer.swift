@@ -6,9 +6,9 @@ import FoundationNetworking
 /// notary-server's HTTP API, as the notary 0.7 client uses it: the server-held snapshot and
 /// timestamp keys, and metadata uploads.
 ///
-/// This is the project's only network client. It lives in its own target, used by the CLI's
-/// `publish` and `rehearse --notary-server`, so that the ceremony library that runs in the
-/// air-gapped room has no network code at all.
+/// This is the project's only network client. It lives in its own target, linked only into
+/// `keyceremony-online` (`publish`, `notary-keys`), so that `keyceremony`, the executable that
+/// runs in the air-gapped room, has no network code at all.
 package struct NotaryServer: Sendable {
     /// A request that did not succeed, in words: the URL, the status and notary's error codes.
     package struct Failure: Error, CustomStringConvertible {

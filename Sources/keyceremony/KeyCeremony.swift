@@ -5,18 +5,7 @@ import Foundation
 @main
 struct KeyCeremony: ParsableCommand {
     /// Runs the command, mapping argument-parser's usage errors (64) to this tool's 2.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            let code = exitCode(for: error)
-            if code != .validationFailure { exit(withError: error) }
-            // A usage error: print argument-parser's message and help hint, then exit 2.
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(2)
-        }
-    }
+    static func main() { mainWithUsageExitCode() }
 
     static let configuration = CommandConfiguration(
         commandName: "keyceremony",
@@ -26,10 +15,19 @@ struct KeyCeremony: ParsableCommand {
         on hardware tokens, signs root metadata on the tokens, verifies everything in software, \
         and writes a bundle with a hash-chained transcript for auditors.
 
+        This executable has no network code. Publishing a bundle, and fetching a test \
+        notary-server's online keys for a rehearsal, are done on the online side with \
+        'keyceremony-online'.
+
+        --version prints the version, the source commit and whether this executable is a \
+        reproducible release build (scripts/release.sh) or a development build. Check the \
+        executable against the published SHA256SUMS before a ceremony ('sha256sum -c'); \
+        'keyceremony digest FILE' prints a file's SHA-256 in hex and in PGP words to read aloud.
+
         Exit codes: 0 ok, 1 verification or ceremony failure, 2 usage or input error, \
         130 interrupted (Ctrl-C or SIGTERM).
         """,
-        version: KeyCeremonyVersion.current,
-        subcommands: [PlanCommand.self, RunCommand.self, CleanupCommand.self, VerifyCommand.self, AuditCommand.self, ExpiryCommand.self, TokensCommand.self, RehearseCommand.self, RehearsalCommand.self, PublishCommand.self, SharesCommand.self]
+        version: "keyceremony \(KeyCeremonyVersion.summary)",
+        subcommands: [PlanCommand.self, RunCommand.self, CleanupCommand.self, VerifyCommand.self, AuditCommand.self, ExpiryCommand.self, TokensCommand.self, RehearseCommand.self, RehearsalCommand.self, SharesCommand.self, DigestCommand.self, MovedPublishCommand.self]
     )
 }

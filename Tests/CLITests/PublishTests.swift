@@ -6,8 +6,11 @@ import TrustMetadata
 
 @Suite("keyceremony publish: into notary-server and a TUF repository, refusing what must not go online")
 struct PublishTests {
+    /// Runs `keyceremony`, or `keyceremony-online` for the commands that live there (`publish`,
+    /// `notary-keys`): the ceremony room's executable has no network code.
     static func keyceremony(_ arguments: [String]) throws -> ProcessResult {
-        try ProcessRunner.run(try TestPaths.keyceremony, arguments, environment: ["SOFTHSM2_CONF": nil])
+        let online = ["publish", "notary-keys"].contains(arguments.first ?? "")
+        return try ProcessRunner.run(try online ? TestPaths.keyceremonyOnline : TestPaths.keyceremony, arguments, environment: ["SOFTHSM2_CONF": nil])
     }
 
     /// The rehearsal's release key, as a signer (the file starts with its REHEARSAL marker line).
@@ -38,7 +41,9 @@ struct PublishTests {
         defer { scratch.remove() }
         let gun = "example.com/publish-\(UUID().uuidString.prefix(6).lowercased())"
         let out = scratch.path("r")
-        let rehearse = try Self.keyceremony(["rehearse", "--out", out, "--notary-server", server.url, "--gun", gun])
+        let keys = try Self.keyceremony(["notary-keys", "--notary-server", server.url, "--gun", gun, "--out", scratch.path("keys"), "--insecure-http"])
+        try #require(keys.status == 0, "\(keys.output)")
+        let rehearse = try Self.keyceremony(["rehearse", "--out", out, "--online-keys", scratch.path("keys"), "--gun", gun])
         try #require(rehearse.status == 0, "\(rehearse.output)")
 
         let first = "\(out)/01-root-generation", delegation = "\(out)/02-targets-delegation"

@@ -166,7 +166,10 @@ struct RehearseTests {
         defer { scratch.remove() }
         let gun = "example.com/rehearsal-\(UUID().uuidString.prefix(6).lowercased())"
         let out = scratch.path("r")
-        let run = try ProcessRunner.run(try TestPaths.keyceremony, ["rehearse", "--out", out, "--notary-server", server.url, "--gun", gun],
+        // The server's keys are fetched on the online side and carried to the rehearsal as files.
+        let keys = try ProcessRunner.run(try TestPaths.keyceremonyOnline, ["notary-keys", "--notary-server", server.url, "--gun", gun, "--out", scratch.path("keys"), "--insecure-http"])
+        try #require(keys.status == 0, "\(keys.output)")
+        let run = try ProcessRunner.run(try TestPaths.keyceremony, ["rehearse", "--out", out, "--online-keys", scratch.path("keys"), "--gun", gun],
                                         environment: ["SOFTHSM2_CONF": nil])
         #expect(run.status == 0, "\(run.output)")
         let folder = "\(out)/02-targets-delegation/public/metadata/\(gun)"

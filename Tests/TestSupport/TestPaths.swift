@@ -5,17 +5,25 @@ public enum TestPaths {
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The `keyceremony` executable built next to the test bundle.
+    /// The `keyceremony` executable (the ceremony room's) built next to the test bundle.
     public static var keyceremony: String {
-        get throws {
-            var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            for _ in 0..<4 {
-                let candidate = dir.appendingPathComponent("keyceremony").path
-                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-                dir.deleteLastPathComponent()
-            }
-            throw TestSupportError("the keyceremony executable was not built next to the tests; run 'swift build' first")
+        get throws { try executable("keyceremony") }
+    }
+
+    /// The `keyceremony-online` executable (publish, notary-keys) built next to the test bundle.
+    public static var keyceremonyOnline: String {
+        get throws { try executable("keyceremony-online") }
+    }
+
+    /// An executable product built next to the test bundle.
+    public static func executable(_ name: String) throws -> String {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent(name).path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir.deleteLastPathComponent()
         }
+        throw TestSupportError("the \(name) executable was not built next to the tests; run 'swift build' first")
     }
 
     /// The interop venv's python, made by scripts/setup.sh.

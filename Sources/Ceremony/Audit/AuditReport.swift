@@ -53,6 +53,16 @@ package struct AuditReport: Sendable {
     package var passed: Bool { !findings.contains { $0.severity == .error } }
     package var errors: [AuditFinding] { findings.filter { $0.severity == .error } }
 
+    /// The executable that ran, as recorded at the start, in one line: `keyceremony 0.1.0, commit
+    /// 3f2a… (reproducible release build), executable SHA-256 9c1e…, on Debian GNU/Linux 12
+    /// (bookworm)`. Fields the transcript does not record are said to be not recorded.
+    package var tool: String {
+        guard let start else { return "unknown" }
+        let build = start.toolBuild.flatMap(KeyCeremonyVersion.Build.init(rawValue:))?.words ?? "build kind not recorded"
+        return "keyceremony \(start.toolVersion), commit \(start.toolCommit ?? "not recorded") (\(build)), "
+            + "executable SHA-256 \(start.toolSHA256 ?? "not recorded"), on \(start.osRelease ?? "an unrecorded OS")"
+    }
+
     /// The verdict in one line, as the report and the terminal open with it.
     package var verdict: String {
         let kind = start.map { "\($0.ceremony.rawValue) (\($0.dialect.rawValue))" } ?? "ceremony"

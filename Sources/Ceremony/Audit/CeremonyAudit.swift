@@ -152,6 +152,11 @@ package enum CeremonyAudit {
             findings.append(AuditFinding(.tool, expected == nil ? .notice : .error, at: at, expected: expected ?? "the executable's SHA-256",
                                          found: "not recorded", "the transcript does not record the SHA-256 of the executable that ran"))
         }
+        if start.toolBuild == KeyCeremonyVersion.Build.development.rawValue {
+            findings.append(AuditFinding(.tool, .notice, at: at, expected: "a reproducible release build (scripts/release.sh)",
+                                         found: "a development build, commit \(start.toolCommit ?? "unknown")",
+                                         "the ceremony ran a development build of keyceremony: no published release has its SHA-256, so only a digest taken from that very executable can identify it"))
+        }
         if start.osRelease == nil {
             findings.append(AuditFinding(.tool, .notice, at: at, found: "not recorded", "the transcript does not record the host's OS release"))
         }

@@ -108,6 +108,6 @@ package struct CeremonyDescription: Sendable, Equatable {
         .ceremonyStart(.init(ceremony: ceremony, dialect: dialect, repositories: repositories,
                              planDigest: planDigest.hex, profileDigest: profileDigest?.hex,
                              toolVersion: toolVersion, rehearsal: rehearsal, toolSHA256: tool?.sha256,
-                             osRelease: tool?.osRelease, onlineKeys: onlineKeys, moduleParameters: moduleParameters))
+                             toolCommit: tool?.commit, toolBuild: tool?.build?.rawValue, osRelease: tool?.osRelease, onlineKeys: onlineKeys, moduleParameters: moduleParameters))
     }
 }

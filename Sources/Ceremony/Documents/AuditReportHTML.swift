@@ -22,7 +22,7 @@ package struct AuditReportHTML: Sendable {
             ("Rehearsal", start.map { $0.rehearsal ? "YES — not for production" : "no (production)" } ?? "unknown"),
             ("Plan digest (SHA-256)", start?.planDigest ?? "unknown"),
             ("Site profile digest", start?.profileDigest ?? "none"),
-            ("Tool", start.map { "keyceremony \($0.toolVersion), executable SHA-256 \($0.toolSHA256 ?? "not recorded"), on \($0.osRelease ?? "an unrecorded OS")" } ?? "unknown"),
+            ("Tool", report.tool),
             ("Records read", "\(report.records.count), from \(report.records.first?.time ?? "-") to \(report.records.last?.time ?? "-")"),
         ]
         body += "<colgroup><col style=\"width: 25%\"><col style=\"width: 75%\"></colgroup>\n"

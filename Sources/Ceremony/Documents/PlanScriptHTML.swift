@@ -1,13 +1,40 @@
 import Foundation
+import TrustMetadata
 
 /// The ceremony script as IANA prints theirs: the plan digest in hex and in words first, then
 /// the numbered steps (who does what, a checkbox, and a line to copy a digest by hand where the
 /// transcript will show one), then signature lines for every holder and witness.
 package struct PlanScriptHTML: Sendable {
     package var resolved: ResolvedPlan
+    /// The published SHA-256 (hex) of the `keyceremony` release to run, printed with its words so
+    /// that witnesses can follow the officer reading the executable's digest aloud; nil leaves a
+    /// line to copy it onto.
+    package var toolSHA256: String?
 
-    package init(_ resolved: ResolvedPlan) {
+    package init(_ resolved: ResolvedPlan, toolSHA256: String? = nil) {
         self.resolved = resolved
+        self.toolSHA256 = toolSHA256
+    }
+
+    /// The check of the executable before step 1: `sha256sum -c` against the published
+    /// SHA256SUMS, `--version`, and the digest read aloud in words.
+    private var executableCheck: String {
+        let e = HTMLDocument.escape
+        var html = "<h2>The keyceremony executable</h2>\n"
+        html += "<p>Before step 1, on the medium the release was carried in on: <span class=\"mono\">sha256sum -c --ignore-missing SHA256SUMS</span> "
+            + "says <span class=\"mono\">keyceremony: OK</span> and the hex it checked is the published digest below; "
+            + "<span class=\"mono\">keyceremony --version</span> says \"reproducible release build\" and the published commit; "
+            + "the officer reads <span class=\"mono\">keyceremony digest</span> of the executable aloud and the witnesses follow the published words.</p>\n"
+        if let toolSHA256, let bytes = ByteEncoding.decodeHex(toolSHA256), bytes.count == 32 {
+            let published = PlanDigest(bytes: bytes)
+            html += "<p>Published SHA-256 of keyceremony:</p>\n<p class=\"mono\">\(e(published.hex))</p>\n"
+            html += "<ol>\n" + published.wordLines.map { "<li class=\"mono\">\(e($0))</li>\n" }.joined() + "</ol>\n"
+        } else {
+            html += "<p>Published SHA-256 of keyceremony:</p><span class=\"copy\"></span>\n"
+        }
+        html += "<div class=\"step\"><p><span class=\"box\"></span><b>Executable checked</b>: sha256sum OK; SHA-256 as read aloud (first and last 4 words):</p><span class=\"copy\"></span>\n"
+        html += "<p>Commit from --version: ____________________ Initials: ________</p></div>\n"
+        return html
     }
 
     /// Steps at which the ceremony shows a digest people should copy down.
@@ -49,6 +76,7 @@ package struct PlanScriptHTML: Sendable {
                         change.threshold.map(String.init) ?? "", change.terminating.map { $0 ? "yes" : "no" } ?? ""]
             })
         }
+        body += executableCheck
         body += "<h2>Steps</h2>\n"
         for step in resolved.steps {
             body += "<div class=\"step\"><p><span class=\"box\"></span><b>Step \(step.number)/\(step.total) — \(e(step.actor))</b>: \(e(step.text))</p>\n"

@@ -9,12 +9,18 @@ package struct ToolIdentity: Sendable, Equatable {
     package var sha256: String?
     /// ``KeyCeremonyVersion/current``.
     package var version: String
+    /// The source commit (``KeyCeremonyVersion/commit``), nil when the build does not know it.
+    package var commit: String?
+    /// ``KeyCeremonyVersion/Build``: `release` (reproducible, from scripts/release.sh) or `development`.
+    package var build: KeyCeremonyVersion.Build?
     /// `PRETTY_NAME` from `/etc/os-release` (such as "Debian GNU/Linux 12 (bookworm)"), nil when absent.
     package var osRelease: String?
 
-    package init(sha256: String?, version: String, osRelease: String?) {
+    package init(sha256: String?, version: String, commit: String? = nil, build: KeyCeremonyVersion.Build? = nil, osRelease: String?) {
         self.sha256 = sha256
         self.version = version
+        self.commit = commit
+        self.build = build
         self.osRelease = osRelease
     }
 
@@ -22,6 +28,8 @@ package struct ToolIdentity: Sendable, Equatable {
     package static let current = ToolIdentity(
         sha256: (try? BoundedFile.read("/proc/self/exe", limit: 1 << 30, what: "the running executable")).map { ByteEncoding.sha256Hex(Data($0)) },
         version: KeyCeremonyVersion.current,
+        commit: KeyCeremonyVersion.commit,
+        build: KeyCeremonyVersion.build,
         osRelease: (try? BoundedFile.read("/etc/os-release", limit: 1 << 16, what: "os-release")).flatMap { prettyName(Data($0)) })
 
     /// The `PRETTY_NAME` value of os-release text, unquoted (os-release(5)).

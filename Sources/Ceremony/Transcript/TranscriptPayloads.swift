@@ -16,6 +16,11 @@ extension TranscriptEvent {
         /// SHA-256 hex of the running `keyceremony` executable (``ToolIdentity``); absent in
         /// transcripts written before it was recorded.
         package var toolSHA256: String?
+        /// The commit the executable was built from (``KeyCeremonyVersion/commit``), when it knows it.
+        package var toolCommit: String?
+        /// `release` or `development` (``KeyCeremonyVersion/Build``); absent in transcripts
+        /// written before it was recorded.
+        package var toolBuild: String?
         /// The host's `PRETTY_NAME` from `/etc/os-release`.
         package var osRelease: String?
         /// Role → the online key file the plan named, as read at the start (absent when the plan names none).
@@ -27,7 +32,7 @@ extension TranscriptEvent {
 
         package init(ceremony: CeremonyKind, dialect: Dialect, repositories: [String], planDigest: String,
                     profileDigest: String?, toolVersion: String, rehearsal: Bool, toolSHA256: String? = nil,
-                    osRelease: String? = nil, onlineKeys: [String: OnlineKeyInput]? = nil, moduleParameters: String? = nil) {
+                    toolCommit: String? = nil, toolBuild: String? = nil, osRelease: String? = nil, onlineKeys: [String: OnlineKeyInput]? = nil, moduleParameters: String? = nil) {
             self.ceremony = ceremony
             self.dialect = dialect
             self.repositories = repositories
@@ -36,6 +41,8 @@ extension TranscriptEvent {
             self.toolVersion = toolVersion
             self.rehearsal = rehearsal
             self.toolSHA256 = toolSHA256
+            self.toolCommit = toolCommit
+            self.toolBuild = toolBuild
             self.osRelease = osRelease
             self.onlineKeys = onlineKeys
             self.moduleParameters = moduleParameters
@@ -44,7 +51,7 @@ extension TranscriptEvent {
         enum CodingKeys: String, CodingKey {
             case ceremony, dialect, repositories, rehearsal
             case planDigest = "plan_digest", profileDigest = "profile_digest", toolVersion = "tool_version"
-            case toolSHA256 = "tool_sha256", osRelease = "os_release", onlineKeys = "online_keys"
+            case toolSHA256 = "tool_sha256", toolCommit = "tool_commit", toolBuild = "tool_build", osRelease = "os_release", onlineKeys = "online_keys"
             case moduleParameters = "module_parameters"
         }
     }

@@ -35,7 +35,9 @@ struct AuditCommand: ParsableCommand {
                           tokens or confirmed with rehearsal flags is a finding
           9. backup       no backup ceremony exists yet: "no backup in this bundle"
          10. tool         the SHA-256 of the keyceremony executable that ran, its
-                          version and OS release, as recorded; --tool-sha256 checks it
+                          version, commit, build kind (release or development) and OS
+                          release, as recorded (printed on the "Tool:" line);
+                          --tool-sha256 checks the SHA-256 against the published one
 
         For a failed ceremony, audit lists what happened and which keys were left
         on which tokens. Each finding names the record (seq) or file, what was
@@ -97,12 +99,22 @@ struct AuditCommand: ParsableCommand {
             object["layout"] = .string(audit.layout.kind.rawValue)
             object["rehearsal"] = audit.start.map { .bool($0.rehearsal) } ?? .null
             object["failure"] = audit.failure.map(JSONValue.string) ?? .null
+            object["tool"] = audit.start.map { start in
+                var tool = JSONObject()
+                tool["version"] = .string(start.toolVersion)
+                tool["commit"] = start.toolCommit.map(JSONValue.string) ?? .null
+                tool["build"] = start.toolBuild.map(JSONValue.string) ?? .null
+                tool["sha256"] = start.toolSHA256.map(JSONValue.string) ?? .null
+                tool["os_release"] = start.osRelease.map(JSONValue.string) ?? .null
+                return .object(tool)
+            } ?? .null
             object["findings"] = .array(audit.findings.map(\.json))
             var bytes = PrettyJSONEncoder.encode(.object(object), sortKeys: false)
             bytes.append(0x0A)
             FileHandle.standardOutput.write(Data(bytes))
         } else {
             print(audit.verdict)
+            print("Tool: \(audit.tool)")
             for finding in audit.findings { print("  \(finding)") }
         }
         if !audit.passed { throw ExitCode(1) }

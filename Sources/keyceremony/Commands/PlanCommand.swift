@@ -15,7 +15,10 @@ struct PlanCommand: ParsableCommand {
             commandName: "print",
             abstract: "Write the ceremony script as a self-contained HTML document to print and sign.",
             discussion: """
-            The script opens with the plan digest in hex and in PGP words, then lists \
+            The script opens with the plan digest in hex and in PGP words, then the \
+            check of the keyceremony executable before step 1 (sha256sum -c against the \
+            published SHA256SUMS, --version, and the digest read aloud; --tool-sha256 \
+            prints the published digest and its words), then lists \
             the numbered steps exactly as 'plan check' and 'run' have them (who does \
             what, a checkbox, and a line to copy each digest the screen will show by \
             hand), and ends with signature lines for every key holder, the officer and \
@@ -29,6 +32,7 @@ struct PlanCommand: ParsableCommand {
 
             Example:
               keyceremony plan print plan.yaml --profile room.yaml --html script.html
+              keyceremony plan print plan.yaml --html script.html --tool-sha256 "$(cut -d' ' -f1 dist/SHA256SUMS | head -1)"
             """
         )
 
@@ -40,6 +44,15 @@ struct PlanCommand: ParsableCommand {
 
         @Option(help: ArgumentHelp("Where to write the script (a new file).", valueName: "file.html"))
         var html: String
+
+        @Option(name: .customLong("tool-sha256"), help: ArgumentHelp("The published SHA-256 of the keyceremony release to run, printed with its words for the executable check before step 1.", valueName: "hex"))
+        var toolSHA256: String?
+
+        func validate() throws {
+            if let toolSHA256, toolSHA256.count != 64 || !toolSHA256.allSatisfy(\.isHexDigit) {
+                throw ValidationError("--tool-sha256 must be 64 hex digits")
+            }
+        }
 
         func run() throws {
             let report: PlanCheckReport
@@ -54,7 +67,7 @@ struct PlanCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             do {
-                try HTMLFile.write(PlanScriptHTML(resolved).document, to: URL(fileURLWithPath: html))
+                try HTMLFile.write(PlanScriptHTML(resolved, toolSHA256: toolSHA256?.lowercased()).document, to: URL(fileURLWithPath: html))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(2)

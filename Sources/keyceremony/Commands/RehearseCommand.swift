@@ -1,7 +1,6 @@
 import ArgumentParser
 import Ceremony
 import Foundation
-import Publishing
 import TrustMetadata
 
 struct RehearseCommand: ParsableCommand {
@@ -27,8 +26,10 @@ struct RehearseCommand: ParsableCommand {
         the targets key, so targets.json stays valid. Each stage is verified as 'keyceremony \
         verify' would, and a summary is printed.
 
-        With --notary-server URL --gun GUN, the snapshot and timestamp keys are fetched from that \
-        notary-server, so the resulting root.json can be uploaded there.
+        To upload the roots to a test notary-server afterwards, its snapshot and timestamp keys \
+        must be in the root: fetch them on the online side with 'keyceremony-online notary-keys \
+        --notary-server URL --gun GUN --out KEYS' (this executable has no network code), carry \
+        KEYS over, and give --online-keys KEYS --gun GUN here.
 
         Everything made is marked as a rehearsal and expires within 30 days; for Notary within 210 \
         days, since notary's client re-signs, at every publish, a root expiring within 6 months, and \
@@ -37,7 +38,7 @@ struct RehearseCommand: ParsableCommand {
         Examples:
           keyceremony rehearse --out /tmp/rehearsal
           keyceremony rehearse --out /tmp/rehearsal --dialect tuf
-          keyceremony rehearse --out /tmp/r --notary-server http://127.0.0.1:4443 --gun example.com/app
+          keyceremony rehearse --out /tmp/r --online-keys /tmp/keys --gun example.com/app
         """
     )
 
@@ -47,23 +48,31 @@ struct RehearseCommand: ParsableCommand {
     @Option(help: "notary or tuf.")
     var dialect: String = "notary"
 
-    @Option(help: "A notary-server to take the snapshot and timestamp keys from.")
-    var notaryServer: String?
+    @Option(help: ArgumentHelp("A folder holding a notary-server's snapshot.key.json and timestamp.key.json, as 'keyceremony-online notary-keys' writes them.", valueName: "dir"))
+    var onlineKeys: String?
 
-    @Option(help: "The GUN (repository name) to use with --notary-server.")
+    @Option(help: "The GUN (repository name); with --online-keys, the GUN the server's keys are for.")
     var gun: String?
+
+    /// The option this command had before its network code moved to keyceremony-online.
+    @Option(help: .hidden)
+    var notaryServer: String?
 
     func validate() throws {
         guard Dialect(rawValue: dialect) != nil else { throw ValidationError("--dialect must be notary or tuf") }
-        if (notaryServer == nil) != (gun == nil) { throw ValidationError("--notary-server and --gun go together") }
-        if notaryServer != nil && dialect == "tuf" { throw ValidationError("--notary-server is for the notary dialect") }
+        if notaryServer != nil {
+            throw ValidationError("keyceremony has no network code: fetch the server's keys on the online side with 'keyceremony-online notary-keys --notary-server URL --gun GUN --out KEYS', then give --online-keys KEYS --gun GUN here")
+        }
+        if onlineKeys != nil && gun == nil { throw ValidationError("--online-keys needs --gun: the GUN the server's keys are for") }
+        if gun != nil && dialect == "tuf" { throw ValidationError("--gun is for the notary dialect") }
+        if onlineKeys != nil && dialect == "tuf" { throw ValidationError("--online-keys is for the notary dialect") }
     }
 
     func run() throws {
         var serverKeys: [String: Data] = [:]
-        if let notaryServer, let gun {
+        if let onlineKeys {
             do {
-                serverKeys = try NotaryServer(url: notaryServer, gun: gun).fetchOnlineKeys()
+                serverKeys = try NotaryServerKeys.read(from: URL(fileURLWithPath: onlineKeys))
             } catch {
                 throw CommandFailure.exit(error, usage: true)
             }

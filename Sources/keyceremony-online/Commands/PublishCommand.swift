@@ -35,8 +35,8 @@ struct PublishCommand: ParsableCommand {
         Exit codes: 0 published, 1 refused (by the checks or the server), 2 usage or input error.
 
         Examples:
-          keyceremony publish /media/usb/2026-12-01 --notary-server https://notary.example.com --gun example.com/app
-          keyceremony publish /media/usb/2026-12-01 --tuf-repo /srv/tuf/metadata
+          keyceremony-online publish /media/usb/2026-12-01 --notary-server https://notary.example.com --gun example.com/app
+          keyceremony-online publish /media/usb/2026-12-01 --tuf-repo /srv/tuf/metadata
         """
     )
 
