@@ -12,6 +12,11 @@
   bench.py instructions CASE [--binary PATH]
       Instructions executed by one `keyceremony verify` of CASE under valgrind's callgrind
       (all threads together): repeatable on a busy machine, where wall times are not.
+  bench.py same-findings BASELINE [--binary PATH]
+      Runs `verify --json` (at a fixed time) with the BASELINE binary and with ours on every
+      metadata file and directory of the test corpus (fixtures/, the shared real-world cases
+      when present) and on the benchmark inputs, and fails on any difference in output or
+      exit status: an optimisation may not change a single finding.
   bench.py plot RESULTS.json OUT.svg
       The scaling plot (time and peak memory against input size, both tools, log-log).
 
@@ -189,13 +194,48 @@ def instructions(args):
     case = cases[args.case]
     ensure_input(cases, args.case)
     out = os.path.join(ROOT, ".bench", f"callgrind.{args.case}.out")
-    argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", args.binary] + case["ours"]
+    # valgrind 3.19 (Debian 12) cannot read Swift 6's DWARF 5: profile a copy without it
+    # (function names stay, from the symbol table).
+    binary = os.path.join(ROOT, ".bench", "keyceremony-profiled")
+    subprocess.run(["strip", "--strip-debug", "-o", binary, args.binary], check=True)
+    argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary] + case["ours"]
     result = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if result.returncode != 0:
         raise SystemExit(result.stderr[-3000:])
     with open(out) as f:
         total = next(int(line.split()[1]) for line in f if line.startswith("summary:") or line.startswith("totals:"))
     print(f"{args.case}\t{total}\t{out}")
+
+
+def corpus_targets():
+    """Every metadata directory and JSON file of the test corpus, plus the benchmark inputs."""
+    found = []
+    for base in (os.path.join(ROOT, "fixtures"), "/work/shared/cases", INPUTS):
+        for directory, _, names in os.walk(base):
+            jsons = sorted(n for n in names if n.endswith(".json"))
+            if not jsons:
+                continue
+            found.append(directory)
+            if base != INPUTS:
+                found += [os.path.join(directory, n) for n in jsons]
+    return sorted(set(found))
+
+
+def same_findings(args):
+    differences = 0
+    paths = corpus_targets()
+    for path in paths:
+        outputs = []
+        for binary in (args.baseline, args.binary):
+            result = subprocess.run([binary, "verify", path, "--json", "--at", "2026-06-01T00:00:00Z"],
+                                    capture_output=True, text=True)
+            outputs.append((result.returncode, result.stdout, result.stderr))
+        if outputs[0] != outputs[1]:
+            differences += 1
+            print(f"DIFFERENT: {path}\n  baseline exit {outputs[0][0]}, ours exit {outputs[1][0]}")
+    print(f"{len(paths) - differences} of {len(paths)} paths verify identically (output and exit status)")
+    if differences:
+        raise SystemExit(1)
 
 
 # MARK: the SVG plot (hand-written: no plotting library in the venv)
@@ -283,6 +323,9 @@ def main():
     i = commands.add_parser("instructions")
     i.add_argument("case")
     i.add_argument("--binary", default=KEYCEREMONY)
+    f = commands.add_parser("same-findings")
+    f.add_argument("baseline")
+    f.add_argument("--binary", default=KEYCEREMONY)
     p = commands.add_parser("plot")
     p.add_argument("results")
     p.add_argument("out")
@@ -293,6 +336,8 @@ def main():
         run(args)
     elif args.command == "instructions":
         instructions(args)
+    elif args.command == "same-findings":
+        same_findings(args)
     else:
         with open(args.results) as f:
             plot(json.load(f), args.out)
