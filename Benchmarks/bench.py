@@ -17,6 +17,10 @@
       metadata file and directory of the test corpus (fixtures/, the shared real-world cases
       when present) and on the benchmark inputs, and fails on any difference in output or
       exit status: an optimisation may not change a single finding.
+  bench.py binaries CASES NAME=PATH… [--runs N]
+      Wall time (median of N, the binaries taking turns) and instructions (callgrind) of
+      several builds of `keyceremony` on the same cases: the before/after table of the
+      optimisations, each build saved from one step of the work.
   bench.py plot RESULTS.json OUT.svg
       The scaling plot (time and peak memory against input size, both tools, log-log).
 
@@ -190,21 +194,52 @@ def run(args):
 
 
 def instructions(args):
+    """valgrind 3.19 (Debian 12) cannot read Swift 6's DWARF 5, so a copy without debug
+    information is profiled (function names stay, from the symbol table)."""
     cases = case_table()
     case = cases[args.case]
     ensure_input(cases, args.case)
     out = os.path.join(ROOT, ".bench", f"callgrind.{args.case}.out")
-    # valgrind 3.19 (Debian 12) cannot read Swift 6's DWARF 5: profile a copy without it
-    # (function names stay, from the symbol table).
-    binary = os.path.join(ROOT, ".bench", "keyceremony-profiled")
-    subprocess.run(["strip", "--strip-debug", "-o", binary, args.binary], check=True)
-    argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary] + case["ours"]
-    result = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    print(f"{args.case}\t{count_instructions(args.binary, case['ours'], out)}\t{out}")
+
+
+def count_instructions(binary, argv, out):
+    stripped = out + ".bin"
+    subprocess.run(["strip", "--strip-debug", "-o", stripped, binary], check=True)
+    result = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", stripped] + argv,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    os.remove(stripped)
     if result.returncode != 0:
         raise SystemExit(result.stderr[-3000:])
     with open(out) as f:
-        total = next(int(line.split()[1]) for line in f if line.startswith("summary:") or line.startswith("totals:"))
-    print(f"{args.case}\t{total}\t{out}")
+        return next(int(line.split()[1]) for line in f if line.startswith("summary:") or line.startswith("totals:"))
+
+
+def binaries(args):
+    cases = case_table()
+    builds = [b.split("=", 1) for b in args.builds]
+    rows = []
+    for name in args.cases.split(","):
+        ensure_input(cases, name)
+        case = cases[name]
+        for _, path in builds:
+            measure([path] + case["ours"])  # warm-up
+        samples = {label: [] for label, _ in builds}
+        for i in range(args.runs):
+            order = builds if i % 2 == 0 else list(reversed(builds))
+            for label, path in order:
+                samples[label].append(measure([path] + case["ours"]))
+        for label, path in builds:
+            out = os.path.join(ROOT, ".bench", f"callgrind.{name}.{label}.out")
+            instructions = count_instructions(path, case["ours"], out)
+            times = [t for t, _ in samples[label]]
+            memory = [m for _, m in samples[label]]
+            rows.append(dict(case=name, build=label, seconds=statistics.median(times),
+                             peak_kib=statistics.median(memory), instructions=instructions))
+            print(f"| {case['work']} | {label} | {instructions / 1e6:,.0f} M | {fmt_time(statistics.median(times))} "
+                  f"| {statistics.median(memory) / 1024:.1f} MiB |", flush=True)
+    with open(args.out, "w") as f:
+        json.dump(dict(machine=machine(), date=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), rows=rows), f, indent=1)
 
 
 def corpus_targets():
@@ -323,6 +358,11 @@ def main():
     i = commands.add_parser("instructions")
     i.add_argument("case")
     i.add_argument("--binary", default=KEYCEREMONY)
+    b = commands.add_parser("binaries")
+    b.add_argument("cases")
+    b.add_argument("builds", nargs="+")
+    b.add_argument("--runs", type=int, default=5)
+    b.add_argument("--out", default=os.path.join(ROOT, ".bench", "binaries.json"))
     f = commands.add_parser("same-findings")
     f.add_argument("baseline")
     f.add_argument("--binary", default=KEYCEREMONY)
@@ -336,6 +376,8 @@ def main():
         run(args)
     elif args.command == "instructions":
         instructions(args)
+    elif args.command == "binaries":
+        binaries(args)
     elif args.command == "same-findings":
         same_findings(args)
     else:

@@ -33,7 +33,8 @@ public struct RootVerifier: Sendable {
     public func verifyChain(_ files: [MetadataFile], trusted: MetadataFile? = nil) -> ChainResult {
         var findings: [Finding] = []
         var parsed: [ChainRoot] = []
-        let reads = ParallelWork.map(files.count) { index in readChainRoot(files[index]) }
+        let memo = KeyDecodingMemo()
+        let reads = ParallelWork.map(files.count) { index in readChainRoot(files[index], memo: memo) }
         for read in reads {
             findings += read.findings
             if let root = read.root { parsed.append(root) }
@@ -42,7 +43,7 @@ public struct RootVerifier: Sendable {
 
         var current: ChainRoot
         if let trusted {
-            let read = readChainRoot(trusted)
+            let read = readChainRoot(trusted, memo: memo)
             findings += read.findings
             guard var trustedRoot = read.root else {
                 return ChainResult(newest: nil, newestFile: nil, findings: findings)
@@ -101,12 +102,12 @@ public struct RootVerifier: Sendable {
     }
 
     /// Reads one root file into a ``ChainRoot``, or the findings that stop it.
-    func readChainRoot(_ file: MetadataFile) -> (findings: [Finding], root: ChainRoot?) {
+    func readChainRoot(_ file: MetadataFile, memo: KeyDecodingMemo? = nil) -> (findings: [Finding], root: ChainRoot?) {
         var findings: [Finding] = []
         guard let parsed = ParsedFile.read(file, findings: &findings),
               let root = readRoot(parsed, findings: &findings) else { return (findings, nil) }
         var ringFindings: [Finding] = []
-        let ring = ring(for: root, file: parsed.name, findings: &ringFindings)
+        let ring = ring(for: root, file: parsed.name, memo: memo, findings: &ringFindings)
         return (findings, ChainRoot(file: parsed, root: root, ring: ring, ringFindings: ringFindings))
     }
 
@@ -282,12 +283,12 @@ public struct RootVerifier: Sendable {
     }
 
     /// The usable keys of a root, with Notary root certificates checked.
-    func ring(for root: RootMetadata, file: String, findings: inout [Finding]) -> KeyRing {
+    func ring(for root: RootMetadata, file: String, memo: KeyDecodingMemo? = nil, findings: inout [Finding]) -> KeyRing {
         let inUse = Set(root.roles.values.flatMap(\.keyIDs))
         let rootKeyIDs = Set(root.roles["root"]?.keyIDs ?? [])
         return KeyRing(keys: root.keys, dialect: root.dialect, keyIDsInUse: inUse, file: file, role: nil,
                        notaryRootKeyIDs: rootKeyIDs, gun: root.dialect == .notary ? gun(for: root) : nil,
-                       at: options.at, findings: &findings)
+                       at: options.at, memo: memo, findings: &findings)
     }
 
     /// The GUN to hold certificates to: the one given, or the CN of the first root
