@@ -231,7 +231,7 @@ def binaries(args):
                 samples[label].append(measure([path] + case["ours"]))
         for label, path in builds:
             out = os.path.join(ROOT, ".bench", f"callgrind.{name}.{label}.out")
-            instructions = count_instructions(path, case["ours"], out)
+            instructions = 0 if args.no_instructions else count_instructions(path, case["ours"], out)
             times = [t for t, _ in samples[label]]
             memory = [m for _, m in samples[label]]
             rows.append(dict(case=name, build=label, seconds=statistics.median(times),
@@ -363,6 +363,7 @@ def main():
     b.add_argument("builds", nargs="+")
     b.add_argument("--runs", type=int, default=5)
     b.add_argument("--out", default=os.path.join(ROOT, ".bench", "binaries.json"))
+    b.add_argument("--no-instructions", action="store_true", help="wall time and memory only")
     f = commands.add_parser("same-findings")
     f.add_argument("baseline")
     f.add_argument("--binary", default=KEYCEREMONY)

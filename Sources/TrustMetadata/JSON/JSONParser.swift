@@ -205,16 +205,26 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         position += 1  // opening quote
         let start = position
-        // Fast path: no escapes, so the bytes are the string.
+        // Fast path: no escapes, so the bytes are the string; all-ASCII bytes (most names,
+        // paths and hex in metadata) are valid UTF-8 as they are and need no validation pass.
+        var union: UInt8 = 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                guard let string = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self) else {
-                    throw error("invalid UTF-8 in string", at: start)
+                let span = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                let string: String
+                if union < 0x80 {
+                    string = String(decoding: span, as: UTF8.self)
+                } else {
+                    guard let valid = String(validating: span, as: UTF8.self) else {
+                        throw error("invalid UTF-8 in string", at: start)
+                    }
+                    string = valid
                 }
                 position += 1
                 return string
             }
+            union |= byte
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
             position += 1
