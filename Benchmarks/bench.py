@@ -91,12 +91,18 @@ def ensure_input(cases, name):
     open(done, "w").close()
 
 
+LAST_CPU = 0.0
+
+
 def measure(argv):
-    """Wall seconds and peak RSS (KiB) of one whole process; its exit status must be 0."""
+    """Wall seconds and peak RSS (KiB) of one whole process; its exit status must be 0.
+    The CPU seconds it used (user + system, all threads) are kept in LAST_CPU."""
+    global LAST_CPU
     start = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
+    LAST_CPU = usage.ru_utime + usage.ru_stime
     process.returncode = os.waitstatus_to_exitcode(status)
     stderr = process.stderr.read().decode(errors="replace")
     process.stderr.close()
@@ -120,12 +126,14 @@ def run_case(name, case, runs):
     for i in range(runs):
         order = sides if i % 2 == 0 else list(reversed(sides))
         for side in order:
-            samples[side].append(measure(command(case, side)))
+            samples[side].append(measure(command(case, side)) + (LAST_CPU,))
     result = dict(name=name, work=case["work"], size=case["size"], series=case["series"], runs=runs)
     for side in sides:
         times = [s[0] for s in samples[side]]
         memory = [s[1] for s in samples[side]]
+        cpu = [s[2] for s in samples[side]]
         result[side] = dict(seconds=statistics.median(times), peak_kib=statistics.median(memory),
+                            cpu_seconds=statistics.median(cpu),
                             samples=[round(t, 5) for t in times], peak_kib_samples=memory)
     if "theirs" in result:
         result["speedup"] = result["theirs"]["seconds"] / result["ours"]["seconds"]
@@ -153,15 +161,16 @@ def fmt_time(seconds):
 
 
 def table(results):
-    lines = ["| work | keyceremony verify | python-tuf 7.0.1 | speed-up | memory (ours / theirs) |",
-             "|---|---|---|---|---|"]
+    lines = ["| work | keyceremony verify | python-tuf 7.0.1 | speed-up (wall) | CPU time ours / theirs | memory ours / theirs |",
+             "|---|---|---|---|---|---|"]
     for r in results:
         ours = f"{fmt_time(r['ours']['seconds'])}, {r['ours']['peak_kib'] / 1024:.1f} MiB"
         if "theirs" in r:
             theirs = f"{fmt_time(r['theirs']['seconds'])}, {r['theirs']['peak_kib'] / 1024:.1f} MiB"
-            lines.append(f"| {r['work']} | {ours} | {theirs} | {r['speedup']:.1f}× | {r['memory_ratio']:.2f} |")
+            cpu = f"{fmt_time(r['ours']['cpu_seconds'])} / {fmt_time(r['theirs']['cpu_seconds'])}"
+            lines.append(f"| {r['work']} | {ours} | {theirs} | {r['speedup']:.1f}× | {cpu} | {r['memory_ratio']:.2f} |")
         else:
-            lines.append(f"| {r['work']} | {ours} | | | |")
+            lines.append(f"| {r['work']} | {ours} | | | {fmt_time(r['ours']['cpu_seconds'])} | |")
     return "\n".join(lines)
 
 
@@ -306,7 +315,9 @@ def plot(report, path):
         y0, y1 = math.floor(math.log10(min(ys))), math.ceil(math.log10(max(ys)))
         x1 = max(x1, x0 + 1)
         y1 = max(y1, y0 + 1)
-        left, right, top, bottom = ox + pad, ox + width - 16, oy + 24, oy + height - 40
+        left, right, top, bottom = ox + pad, ox + width - 36, oy + 24, oy + height - 40
+        out.append(f'<clipPath id="panel{i}"><rect x="{left}" y="{top}" width="{right - left}" '
+                   f'height="{bottom - top}"/></clipPath>')
 
         def px(x):
             return left + (math.log10(x) - x0) / (x1 - x0) * (right - left)
@@ -338,7 +349,7 @@ def plot(report, path):
         base = value(first["ours"])
         gx0, gx1 = first["size"], rows[-1]["size"]
         out.append(f'<line x1="{px(gx0):.1f}" y1="{py(base):.1f}" x2="{px(gx1):.1f}" '
-                   f'y2="{py(base * gx1 / gx0):.1f}" stroke="#999" stroke-dasharray="4 3"/>')
+                   f'y2="{py(base * gx1 / gx0):.1f}" stroke="#999" stroke-dasharray="4 3" clip-path="url(#panel{i})"/>')
     out.append(f'<text x="8" y="{svg_h - 6}" fill="#666">dashed: linear (slope 1) from our smallest point; '
                f'{report["machine"]["nproc"]} cores, {report["machine"]["cpu"]}, {report["date"]}</text>')
     out.append("</svg>")
