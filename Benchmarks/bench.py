@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Side-by-side benchmarks: `keyceremony verify` against python-tuf 7.0.1 doing the same work.
 
-  bench.py run [--runs N] [--cases NAMES] [--scaling] [--out FILE]
+  bench.py run [--runs N] [--cases NAMES] [--scaling] [--out FILE] [--plot FILE.svg]
       Generates missing inputs under .bench/inputs (Benchmarks/generate.py), then for each
       case runs the two whole processes alternately (ours, python-tuf, python-tuf, ours, …:
       the order flips every pair so drift on a shared machine hits both alike), after one
