@@ -64,7 +64,9 @@ public enum BoundedFile {
             count += got
         }
         if count > limit { throw Failure(path: path, reason: "larger than \(limit) bytes") }
-        return Array(bytes[..<count])
+        // Trimmed in place: a copy would hold the file twice at the peak.
+        bytes.removeSubrange(count...)
+        return bytes
     }
 
     /// A file type in words, for the message that refuses it.

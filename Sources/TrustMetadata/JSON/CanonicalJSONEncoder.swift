@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes OLPC canonical JSON, the form both TUF and Notary sign.
 ///
 /// Members are sorted by the UTF-8 bytes of their names (the same order as Python's
@@ -5,9 +7,9 @@
 /// escaped and everything else, including newlines and non-ASCII, is written raw.
 /// Non-integer numbers are refused, as canonical JSON has none.
 ///
-/// Output goes into one growing `[UInt8]`; the only other allocation is the sort
-/// order of each object's members, so the cost is linear in the output apart from
-/// the sorting.
+/// Output goes into one growing `[UInt8]`. Members already in byte order (as python-tuf,
+/// notary and this tool write them) are written in place; only an object that is not
+/// gets a sort order, so the cost is linear in the output apart from that sorting.
 public struct CanonicalJSONEncoder {
     /// A value that canonical JSON cannot express.
     public struct UnrepresentableValue: Error, Hashable, Sendable, CustomStringConvertible {
@@ -18,8 +20,14 @@ public struct CanonicalJSONEncoder {
 
     /// Encodes a value to canonical bytes.
     public static func encode(_ value: JSONValue) throws(UnrepresentableValue) -> [UInt8] {
+        try encode(value, reservingCapacity: 256)
+    }
+
+    /// Encodes a value to canonical bytes, reserving room for `capacity` bytes first (the
+    /// size of the file it was read from is a close upper bound and saves regrowing).
+    static func encode(_ value: JSONValue, reservingCapacity capacity: Int) throws(UnrepresentableValue) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(256)
+        output.reserveCapacity(capacity)
         try write(value, into: &output)
         return output
     }
@@ -42,26 +50,61 @@ public struct CanonicalJSONEncoder {
             output.append(UInt8(ascii: "]"))
         case .object(let object):
             output.append(UInt8(ascii: "{"))
-            let order = sortedMemberIndices(object)
-            var first = true
-            for i in order {
-                if !first { output.append(UInt8(ascii: ",")) }
-                first = false
-                let member = object.members[i]
-                writeString(member.name, into: &output)
-                output.append(UInt8(ascii: ":"))
-                try write(member.value, into: &output)
+            let members = object.members
+            if isSorted(members) {
+                for i in members.indices {
+                    try writeMember(members[i], first: i == 0, into: &output)
+                }
+            } else {
+                for (n, i) in sortedMemberIndices(object).enumerated() {
+                    try writeMember(members[i], first: n == 0, into: &output)
+                }
             }
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func writeMember(_ member: (name: String, value: JSONValue), first: Bool,
+                                    into output: inout [UInt8]) throws(UnrepresentableValue) {
+        if !first { output.append(UInt8(ascii: ",")) }
+        writeString(member.name, into: &output)
+        output.append(UInt8(ascii: ":"))
+        try write(member.value, into: &output)
+    }
+
+    /// Whether the members are already in canonical order (names strictly ascending as bytes;
+    /// names are unique, so ascending is strict).
+    static func isSorted(_ members: [(name: String, value: JSONValue)]) -> Bool {
+        var i = 1
+        while i < members.count {
+            if !precedes(members[i - 1].name, members[i].name) { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Member positions ordered by the UTF-8 bytes of their names.
     static func sortedMemberIndices(_ object: JSONObject) -> [Int] {
         let members = object.members
         var order = Array(members.indices)
-        order.sort { members[$0].name.utf8.lexicographicallyPrecedes(members[$1].name.utf8) }
+        if isSorted(members) { return order }
+        order.sort { precedes(members[$0].name, members[$1].name) }
         return order
+    }
+
+    /// Whether `a` sorts before `b` by UTF-8 bytes (Python's and Go's string order).
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                if common > 0, let xs = x.baseAddress, let ys = y.baseAddress {
+                    let order = memcmp(xs, ys, common)
+                    if order != 0 { return order < 0 }
+                }
+                return x.count < y.count
+            }
+        }
     }
 
     static func writeInteger(_ value: Int64, into output: inout [UInt8]) {
@@ -90,11 +133,16 @@ public struct CanonicalJSONEncoder {
 
     static func writeString(_ string: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+        var string = string
+        string.withUTF8 { bytes in
+            // Runs without `"` or `\\` are copied whole.
+            var start = 0
+            for (i, byte) in bytes.enumerated() where byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
                 output.append(UInt8(ascii: "\\"))
+                start = i
             }
-            output.append(byte)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         output.append(UInt8(ascii: "\""))
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A string that compares and hashes by its UTF-8 bytes.
 ///
 /// Swift's `String` equality treats canonically equivalent Unicode as equal (NFC `é`
@@ -18,13 +20,22 @@ public struct ExactText: Hashable, Sendable {
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(string.utf8.count)
-        for byte in string.utf8 { hasher.combine(byte) }
+        // The bytes in one call: as fast as hashing a String, without its Unicode equivalence.
+        var string = string
+        string.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 
 /// Whether two strings have the same UTF-8 bytes (not merely canonically equivalent).
+///
+/// Compares the two contiguous UTF-8 buffers (lengths first), which native Swift strings
+/// already are; a bridged string is made contiguous first.
 @inlinable
 public func isSameText(_ lhs: String, _ rhs: String) -> Bool {
-    lhs.utf8.elementsEqual(rhs.utf8)
+    let count = lhs.utf8.count
+    guard count == rhs.utf8.count else { return false }
+    var lhs = lhs, rhs = rhs
+    return lhs.withUTF8 { a in
+        rhs.withUTF8 { b in count == 0 || memcmp(a.baseAddress!, b.baseAddress!, count) == 0 }
+    }
 }

@@ -83,6 +83,16 @@ public struct JSONObject: Hashable, Sendable {
     /// Appends a member known to be new; returns `false` if the name already exists.
     @discardableResult
     mutating func appendUnique(_ name: String, _ value: JSONValue) -> Bool {
+        if index != nil {
+            // One hash of the name: insert, and put back the earlier position of a duplicate.
+            let key = ExactText(name)
+            if let earlier = index!.updateValue(members.count, forKey: key) {
+                index![key] = earlier
+                return false
+            }
+            members.append((name, value))
+            return true
+        }
         if position(of: name) != nil { return false }
         append(name, value)
         return true

@@ -8,16 +8,25 @@ public struct JSONParser {
     /// The deepest nesting of arrays and objects accepted.
     public static let maximumDepth = 128
 
-    private let bytes: [UInt8]
+    /// The input, read in place: the parser lives only inside `parse`, while the array
+    /// it came from is pinned, and copies nothing but the strings it returns.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
 
-    private init(_ bytes: [UInt8]) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// Parses a whole document; anything but whitespace after the value is an error.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) in try parseDocument(buffer) }
+        }
+        return try result.get()
+    }
+
+    private static func parseDocument(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
@@ -167,11 +176,26 @@ public struct JSONParser {
             guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid exponent") }
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
-        let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        guard isInteger else { return .decimal(text) }
-        // Beyond Int64 the digits are kept as written (JSON integers have no leading zeros).
-        guard let value = Int64(text) else { return .bigInteger(text) }
-        return .integer(value)
+        guard isInteger else { return .decimal(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)) }
+        // The digits, accumulated as a negative number so that Int64.min fits.
+        let negative = bytes[start] == UInt8(ascii: "-")
+        var value: Int64 = 0
+        var index = negative ? start + 1 : start
+        while index < position {
+            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowB) = shifted.subtractingReportingOverflow(Int64(bytes[index] &- UInt8(ascii: "0")))
+            if overflowA || overflowB {
+                // Beyond Int64 the digits are kept as written (JSON integers have no leading zeros).
+                return .bigInteger(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+            }
+            value = next
+            index += 1
+        }
+        if negative { return .integer(value) }
+        guard value != Int64.min else {
+            return .bigInteger(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+        }
+        return .integer(-value)
     }
 
     private func isDigit(_ byte: UInt8) -> Bool {
@@ -181,21 +205,31 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         position += 1  // opening quote
         let start = position
-        // Fast path: no escapes, so the bytes are the string.
+        // Fast path: no escapes, so the bytes are the string; all-ASCII bytes (most names,
+        // paths and hex in metadata) are valid UTF-8 as they are and need no validation pass.
+        var union: UInt8 = 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                guard let string = String(validating: bytes[start..<position], as: UTF8.self) else {
-                    throw error("invalid UTF-8 in string", at: start)
+                let span = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                let string: String
+                if union < 0x80 {
+                    string = String(decoding: span, as: UTF8.self)
+                } else {
+                    guard let valid = String(validating: span, as: UTF8.self) else {
+                        throw error("invalid UTF-8 in string", at: start)
+                    }
+                    string = valid
                 }
                 position += 1
                 return string
             }
+            union |= byte
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
             position += 1
         }
-        var buffer = Array(bytes[start..<position])
+        var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
         while position < bytes.count {
             let byte = bytes[position]
             switch byte {

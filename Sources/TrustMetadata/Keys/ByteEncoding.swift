@@ -48,7 +48,10 @@ public enum ByteEncoding {
 
     /// Whether the text is non-empty lower-case or upper-case hex.
     static func isHex(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) }
+        var text = text
+        return text.withUTF8 { bytes in
+            !bytes.isEmpty && bytes.allSatisfy { (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) }
+        }
     }
 
     static func base64(_ bytes: [UInt8]) -> String {

@@ -47,8 +47,14 @@ public struct SignedMetadata: Hashable, Sendable {
 
     /// The bytes that signatures cover: canonical JSON of `signed`.
     public func canonicalSignedBytes() throws(MetadataError) -> [UInt8] {
+        try canonicalSignedBytes(reservingCapacity: 256)
+    }
+
+    /// The canonical bytes of `signed`, with room for `capacity` bytes reserved up front
+    /// (a file's size bounds its canonical `signed`).
+    func canonicalSignedBytes(reservingCapacity capacity: Int) throws(MetadataError) -> [UInt8] {
         do {
-            return try CanonicalJSONEncoder.encode(.object(signed))
+            return try CanonicalJSONEncoder.encode(.object(signed), reservingCapacity: capacity)
         } catch {
             throw .notCanonical(error.description)
         }

@@ -14,11 +14,14 @@ struct KeyRing {
     /// - Parameters:
     ///   - keyIDsInUse: IDs some role lists; problems with other keys are only notices.
     ///   - certificateRole: for a Notary root, the role whose keys must be trusted certificates.
+    ///   - memo: keys already decoded in this verification (``KeyDecodingMemo``), if any.
     init(keys: [String: MetadataKey], dialect: Dialect, keyIDsInUse: Set<String>, file: String, role: String?,
-         notaryRootKeyIDs: Set<String> = [], gun: String?, at date: Date, findings: inout [Finding]) {
+         notaryRootKeyIDs: Set<String> = [], gun: String?, at date: Date, memo: KeyDecodingMemo? = nil,
+         findings: inout [Finding]) {
         for (keyID, key) in keys.sorted(by: { $0.key < $1.key }) {
             let severity: Finding.Severity = keyIDsInUse.contains(keyID) ? .error : .notice
-            let computed = key.keyID
+            let decoded = memo?.decode(key, dialect: dialect) ?? KeyDecodingMemo.decodeNow(key, dialect: dialect)
+            let computed = decoded.keyID
             guard isSameText(computed, keyID) else {
                 findings.append(Finding(file: file, role: role, keyID: keyID, check: .keyID, severity: severity,
                                         detail: "key ID is listed as \(keyID) but the key hashes to \(computed)"))
@@ -26,7 +29,7 @@ struct KeyRing {
             }
             let material: PublicKeyMaterial
             do {
-                material = try key.material(dialect: dialect)
+                material = try decoded.material.get()
             } catch {
                 findings.append(Finding(file: file, role: role, keyID: keyID, check: .key, severity: severity,
                                         detail: error.description))
@@ -46,7 +49,7 @@ struct KeyRing {
                 if !problems.isEmpty { continue }
             }
             usable[keyID] = material
-            if dialect == .tuf, let scheme = try? key.tufScheme() { schemes[keyID] = scheme }
+            if dialect == .tuf, let scheme = decoded.scheme { schemes[keyID] = scheme }
         }
     }
 }

@@ -21,7 +21,8 @@ struct ParsedFile {
                 }
                 if duplicated { return nil }
             }
-            return ParsedFile(name: file.name, envelope: envelope, message: try envelope.canonicalSignedBytes(), bytes: file.bytes)
+            return ParsedFile(name: file.name, envelope: envelope, message: try envelope.canonicalSignedBytes(reservingCapacity: file.bytes.count),
+                              bytes: file.bytes)
         } catch {
             findings.append(Finding(file: file.name, check: .malformed, detail: error.description))
             return nil

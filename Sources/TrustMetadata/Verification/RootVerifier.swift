@@ -24,61 +24,146 @@ public struct RootVerifier: Sendable {
     /// Verifies roots in version order starting from `trusted` (itself verified
     /// against its own keys) or, without it, from the lowest version given.
     ///
-    /// Files are read once and each signature is checked once, so time and memory
-    /// grow linearly with the number of versions.
+    /// Files are read once, each root's keys are decoded once, and each distinct
+    /// (key, signature, file) is checked once — version N+1 is counted under N's keys and
+    /// under its own, and a key in both is not checked twice — so time and memory grow
+    /// linearly with the number of versions. Reading the files and checking the signatures
+    /// are spread over all cores ahead of the walk (``ParallelWork``); the walk itself runs
+    /// in order and reports exactly what checking one file after another would.
     public func verifyChain(_ files: [MetadataFile], trusted: MetadataFile? = nil) -> ChainResult {
         var findings: [Finding] = []
-        var parsed: [(ParsedFile, RootMetadata)] = []
-        for file in files {
-            guard let file = ParsedFile.read(file, findings: &findings),
-                  let root = readRoot(file, findings: &findings) else { continue }
-            parsed.append((file, root))
+        var parsed: [ChainRoot] = []
+        let memo = KeyDecodingMemo()
+        let reads = ParallelWork.map(files.count) { index in readChainRoot(files[index], memo: memo) }
+        for read in reads {
+            findings += read.findings
+            if let root = read.root { parsed.append(root) }
         }
-        parsed.sort { $0.1.version < $1.1.version }
+        parsed.sort { $0.root.version < $1.root.version }
 
-        var current: (ParsedFile, RootMetadata)?
+        var current: ChainRoot
         if let trusted {
-            guard let file = ParsedFile.read(trusted, findings: &findings),
-                  let root = readRoot(file, findings: &findings) else {
+            let read = readChainRoot(trusted, memo: memo)
+            findings += read.findings
+            guard var trustedRoot = read.root else {
                 return ChainResult(newest: nil, newestFile: nil, findings: findings)
             }
-            checkRoot(root, file: file, findings: &findings)
-            current = (file, root)
-            checkAgainstTrusted(parsed, trusted: root, trustedFile: file.name, findings: &findings)
-            parsed.removeAll { $0.1.version <= root.version }
-        } else if let first = parsed.first {
-            checkRoot(first.1, file: first.0, findings: &findings)
-            current = first
+            let given = parsed
+            parsed.removeAll { $0.root.version <= trustedRoot.root.version }
+            precomputeVerdicts(first: &trustedRoot, then: &parsed)
+            checkRoot(trustedRoot, findings: &findings)
+            checkAgainstTrusted(given, trusted: trustedRoot.root, trustedFile: trustedRoot.file.name, findings: &findings)
+            current = trustedRoot
+        } else if var first = parsed.first {
             parsed.removeFirst()
-        }
-        guard var (currentFile, currentRoot) = current else {
+            precomputeVerdicts(first: &first, then: &parsed)
+            checkRoot(first, findings: &findings)
+            current = first
+        } else {
             return ChainResult(newest: nil, newestFile: nil, findings: findings)
         }
-        for (file, root) in parsed {
-            if root.version == currentRoot.version {
-                if root.signed != currentRoot.signed {
+        for next in parsed {
+            let (file, root) = (next.file, next.root)
+            if root.version == current.root.version {
+                if root.signed != current.root.signed {
                     findings.append(Finding(file: file.name, role: "root", check: .version,
-                                            detail: "two different roots claim version \(root.version) (also \(currentFile.name))"))
-                } else if file.bytes != currentFile.bytes {
+                                            detail: "two different roots claim version \(root.version) (also \(current.file.name))"))
+                } else if file.bytes != current.file.bytes {
                     // root.json and N.root.json are one file twice; a copy with other signatures
                     // (or bytes) would otherwise never be checked.
                     findings.append(Finding(file: file.name, role: "root", check: .version,
-                                            detail: "claims version \(root.version) as \(currentFile.name) does, but the two files are not byte-identical"))
+                                            detail: "claims version \(root.version) as \(current.file.name) does, but the two files are not byte-identical"))
                     // Every file is verified on its own: this copy's own signatures too.
-                    checkRoot(root, file: file, findings: &findings)
+                    checkRoot(next, findings: &findings)
                 }
                 continue
             }
             let before = findings.filter { $0.severity == .error }.count
-            checkRotation(from: currentRoot, to: root, file: file, findings: &findings)
+            checkRotation(from: current.root, ring: current.ring, to: next, findings: &findings)
             if findings.filter({ $0.severity == .error }).count > before {
                 // A client stops at the first root it cannot accept.
-                return ChainResult(newest: currentRoot, newestFile: currentFile.name, findings: findings)
+                return ChainResult(newest: current.root, newestFile: current.file.name, findings: findings)
             }
-            (currentFile, currentRoot) = (file, root)
+            current = next
         }
-        checkExpiry(currentRoot.expires, role: "root", file: currentFile.name, findings: &findings)
-        return ChainResult(newest: currentRoot, newestFile: currentFile.name, findings: findings)
+        checkExpiry(current.root.expires, role: "root", file: current.file.name, findings: &findings)
+        return ChainResult(newest: current.root, newestFile: current.file.name, findings: findings)
+    }
+
+    /// One root of a chain: its file, its model and its key ring, each made once. The ring's
+    /// findings are kept to be reported where ``checkRoot(_:findings:)`` reports them.
+    struct ChainRoot: Sendable {
+        let file: ParsedFile
+        let root: RootMetadata
+        let ring: KeyRing
+        let ringFindings: [Finding]
+        /// Verdicts on the file's signatures worked out ahead of the walk, by position.
+        var verdicts: [SignatureVerdict?] = []
+    }
+
+    /// Reads one root file into a ``ChainRoot``, or the findings that stop it.
+    func readChainRoot(_ file: MetadataFile, memo: KeyDecodingMemo? = nil) -> (findings: [Finding], root: ChainRoot?) {
+        var findings: [Finding] = []
+        guard let parsed = ParsedFile.read(file, findings: &findings),
+              let root = readRoot(parsed, findings: &findings) else { return (findings, nil) }
+        var ringFindings: [Finding] = []
+        let ring = ring(for: root, file: parsed.name, memo: memo, findings: &ringFindings)
+        return (findings, ChainRoot(file: parsed, root: root, ring: ring, ringFindings: ringFindings))
+    }
+
+    /// Checks, on all cores, every signature the walk will count: each root's signatures by
+    /// the root keys of its own version and of the version before it. A signature the walk
+    /// needs under another key (an unusual chain with two roots of one version) is checked
+    /// when it is counted, so the verdicts never change what is reported, only when the
+    /// work is done.
+    private func precomputeVerdicts(first: inout ChainRoot, then rest: inout [ChainRoot]) {
+        struct Check: Sendable {
+            var root: Int  // 0 is `first`, i + 1 is rest[i]
+            var position: Int
+            var signature: MetadataSignature
+            var material: PublicKeyMaterial
+            var scheme: SignatureScheme?
+            var message: [UInt8]
+            var dialect: Dialect
+        }
+        var checks: [Check] = []
+        func collect(_ root: ChainRoot, index: Int, previous: ChainRoot?) {
+            var allowed = Set(root.root.roles["root"]?.keyIDs ?? [])
+            if let previous { allowed.formUnion(previous.root.roles["root"]?.keyIDs ?? []) }
+            for (position, signature) in root.file.envelope.signatures.enumerated() where allowed.contains(signature.keyID) {
+                let source = root.ring.usable[signature.keyID] != nil ? root.ring : previous?.ring
+                guard let source, let material = source.usable[signature.keyID] else { continue }
+                checks.append(Check(root: index, position: position, signature: signature, material: material,
+                                    scheme: source.schemes[signature.keyID], message: root.file.message,
+                                    dialect: root.root.dialect))
+            }
+        }
+        collect(first, index: 0, previous: nil)
+        var previous = first
+        for (i, root) in rest.enumerated() {
+            collect(root, index: i + 1, previous: previous)
+            if root.root.version != previous.root.version { previous = root }
+        }
+        let planned = checks
+        let verdicts = ParallelWork.map(planned.count) { index in
+            let check = planned[index]
+            let problem = SignatureCounter.problem(with: check.signature, material: check.material, scheme: check.scheme,
+                                                   message: check.message, dialect: check.dialect)
+            return problem.map(SignatureVerdict.invalid) ?? .valid
+        }
+        func store(_ verdict: SignatureVerdict, _ check: Check, in root: inout ChainRoot) {
+            if root.verdicts.isEmpty {
+                root.verdicts = Array(repeating: nil, count: root.file.envelope.signatures.count)
+            }
+            root.verdicts[check.position] = verdict
+        }
+        for (check, verdict) in zip(checks, verdicts) {
+            if check.root == 0 {
+                store(verdict, check, in: &first)
+            } else {
+                store(verdict, check, in: &rest[check.root - 1])
+            }
+        }
     }
 
     /// Findings for roots given alongside a trusted root that do not move forward from it.
@@ -89,35 +174,34 @@ public struct RootVerifier: Sendable {
     /// content is a fork, and when even the newest root given is older than T the input
     /// is a rollback. Older roots next to newer ones are only history and pass, as does a
     /// copy of T itself (same `signed` content).
-    private func checkAgainstTrusted(_ roots: [(ParsedFile, RootMetadata)], trusted: RootMetadata, trustedFile: String,
+    private func checkAgainstTrusted(_ roots: [ChainRoot], trusted: RootMetadata, trustedFile: String,
                                      findings: inout [Finding]) {
-        for (file, root) in roots where root.version == trusted.version && root.signed != trusted.signed {
+        for (file, root) in roots.map({ ($0.file, $0.root) }) where root.version == trusted.version && root.signed != trusted.signed {
             findings.append(Finding(file: file.name, role: "root", check: .version,
                                     detail: "fork: version \(root.version) differs from the trusted root \(trustedFile) of the same version"))
         }
-        if let newest = roots.last, newest.1.version < trusted.version {
-            findings.append(Finding(file: newest.0.name, role: "root", check: .version,
-                                    detail: "rollback: version \(newest.1.version) is older than the trusted root \(trustedFile) (version \(trusted.version)); a client that trusts it would never go back"))
+        if let newest = roots.last, newest.root.version < trusted.version {
+            findings.append(Finding(file: newest.file.name, role: "root", check: .version,
+                                    detail: "rollback: version \(newest.root.version) is older than the trusted root \(trustedFile) (version \(trusted.version)); a client that trusts it would never go back"))
         }
     }
 
     /// Checks that `next` may replace `previous`: version, both thresholds, and structure.
     public func verifyRotation(from previous: RootMetadata, to next: MetadataFile) -> [Finding] {
-        var findings: [Finding] = []
-        guard let file = ParsedFile.read(next, findings: &findings),
-              let root = readRoot(file, findings: &findings) else { return findings }
-        checkRotation(from: previous, to: root, file: file, findings: &findings)
+        var (findings, root) = readChainRoot(next)
+        guard let root else { return findings }
+        var ignored: [Finding] = []
+        checkRotation(from: previous, ring: ring(for: previous, file: next.name, findings: &ignored), to: root, findings: &findings)
         return findings
     }
 
     /// Checks one root against its own keys (a first or trusted root), including expiry.
     public func verifySelfSigned(_ file: MetadataFile) -> (root: RootMetadata?, findings: [Finding]) {
-        var findings: [Finding] = []
-        guard let parsed = ParsedFile.read(file, findings: &findings),
-              let root = readRoot(parsed, findings: &findings) else { return (nil, findings) }
-        checkRoot(root, file: parsed, findings: &findings)
-        checkExpiry(root.expires, role: "root", file: parsed.name, findings: &findings)
-        return (root, findings)
+        var (findings, root) = readChainRoot(file)
+        guard let root else { return (nil, findings) }
+        checkRoot(root, findings: &findings)
+        checkExpiry(root.root.expires, role: "root", file: root.file.name, findings: &findings)
+        return (root.root, findings)
     }
 
     // MARK: Checks
@@ -137,8 +221,10 @@ public struct RootVerifier: Sendable {
         }
     }
 
-    private func checkRotation(from previous: RootMetadata, to root: RootMetadata, file: ParsedFile,
+    /// - Parameter previousRing: the usable keys of `previous` (``ring(for:file:findings:)``).
+    private func checkRotation(from previous: RootMetadata, ring previousRing: KeyRing, to next: ChainRoot,
                                findings: inout [Finding]) {
+        let (root, file) = (next.root, next.file)
         if root.dialect != previous.dialect {
             findings.append(Finding(file: file.name, role: "root", check: .dialect,
                                     detail: "dialect changed from \(previous.dialect.rawValue) to \(root.dialect.rawValue)"))
@@ -150,22 +236,22 @@ public struct RootVerifier: Sendable {
         }
         // Signed by a threshold of the previous root's keys …
         if let oldRole = previous.roles["root"] {
-            var ignored: [Finding] = []
-            let oldRing = ring(for: previous, file: file.name, findings: &ignored)
             let count = SignatureCounter.count(file.envelope.signatures, message: file.message, role: "root",
-                                               roleKeys: oldRole, ring: oldRing, dialect: root.dialect,
-                                               file: file.name, strict: options.strictSignatures, findings: &findings)
+                                               roleKeys: oldRole, ring: previousRing, dialect: root.dialect,
+                                               file: file.name, strict: options.strictSignatures,
+                                               verdicts: next.verdicts, findings: &findings)
             if count < oldRole.threshold {
                 findings.append(Finding(file: file.name, role: "root", check: .threshold,
                                         detail: "signed by \(count) of the previous root's (version \(previous.version)) keys; its threshold is \(oldRole.threshold)"))
             }
         }
         // … and by a threshold of its own.
-        checkRoot(root, file: file, findings: &findings)
+        checkRoot(next, findings: &findings)
     }
 
     /// Structure, keys and self-signature threshold of one root.
-    func checkRoot(_ root: RootMetadata, file: ParsedFile, findings: inout [Finding]) {
+    func checkRoot(_ chainRoot: ChainRoot, findings: inout [Finding]) {
+        let (root, file, ring) = (chainRoot.root, chainRoot.file, chainRoot.ring)
         if root.dialect == .tuf, let spec = root.specVersion, !spec.hasPrefix("1.") {
             findings.append(Finding(file: file.name, role: "root", check: .malformed,
                                     detail: "spec_version \(spec) is not TUF 1.x"))
@@ -176,7 +262,7 @@ public struct RootVerifier: Sendable {
         for name in root.roles.keys where !RootMetadata.topLevelRoles.contains(name) {
             findings.append(Finding(file: file.name, role: name, check: .role, detail: "root defines a role that is not a top-level role"))
         }
-        let ring = ring(for: root, file: file.name, findings: &findings)
+        findings += chainRoot.ringFindings
         for name in RootMetadata.topLevelRoles {
             guard let role = root.roles[name] else {
                 findings.append(Finding(file: file.name, role: name, check: .role, detail: "root does not define the \(name) role"))
@@ -187,7 +273,8 @@ public struct RootVerifier: Sendable {
         if let rootRole = root.roles["root"] {
             let count = SignatureCounter.count(file.envelope.signatures, message: file.message, role: "root",
                                                roleKeys: rootRole, ring: ring, dialect: root.dialect,
-                                               file: file.name, strict: options.strictSignatures, findings: &findings)
+                                               file: file.name, strict: options.strictSignatures,
+                                               verdicts: chainRoot.verdicts, findings: &findings)
             if count < rootRole.threshold {
                 findings.append(Finding(file: file.name, role: "root", check: .threshold,
                                         detail: "signed by \(count) of its own root keys; the threshold is \(rootRole.threshold)"))
@@ -196,12 +283,12 @@ public struct RootVerifier: Sendable {
     }
 
     /// The usable keys of a root, with Notary root certificates checked.
-    func ring(for root: RootMetadata, file: String, findings: inout [Finding]) -> KeyRing {
+    func ring(for root: RootMetadata, file: String, memo: KeyDecodingMemo? = nil, findings: inout [Finding]) -> KeyRing {
         let inUse = Set(root.roles.values.flatMap(\.keyIDs))
         let rootKeyIDs = Set(root.roles["root"]?.keyIDs ?? [])
         return KeyRing(keys: root.keys, dialect: root.dialect, keyIDsInUse: inUse, file: file, role: nil,
                        notaryRootKeyIDs: rootKeyIDs, gun: root.dialect == .notary ? gun(for: root) : nil,
-                       at: options.at, findings: &findings)
+                       at: options.at, memo: memo, findings: &findings)
     }
 
     /// The GUN to hold certificates to: the one given, or the CN of the first root

@@ -7,19 +7,29 @@
 /// ``VerificationOptions/strictSignatures``) it is an error.
 enum SignatureCounter {
     /// Returns how many distinct listed keys signed, adding findings for what was skipped.
+    ///
+    /// - Parameter verdicts: verdicts already worked out for some of `signatures`, by
+    ///   position (see ``SignatureVerdict``); the others are checked here.
     static func count(_ signatures: [MetadataSignature], message: [UInt8], role: String, roleKeys: RoleKeys,
-                      ring: KeyRing, dialect: Dialect, file: String, strict: Bool = false, findings: inout [Finding]) -> Int {
+                      ring: KeyRing, dialect: Dialect, file: String, strict: Bool = false,
+                      verdicts: [SignatureVerdict?] = [], findings: inout [Finding]) -> Int {
         let allowed = Set(roleKeys.keyIDs)
         var signers = Set<[UInt8]>()
-        for signature in signatures {
+        for (position, signature) in signatures.enumerated() {
             guard allowed.contains(signature.keyID), let material = ring.usable[signature.keyID] else { continue }
             if signers.contains(material.spki) {
                 findings.append(Finding(file: file, role: role, keyID: signature.keyID, check: .signature, severity: .notice,
                                         detail: "repeated signature by the same key counts once"))
                 continue
             }
-            if let problem = problem(with: signature, material: material, scheme: ring.schemes[signature.keyID],
-                                     message: message, dialect: dialect) {
+            let problem: String?
+            if position < verdicts.count, let verdict = verdicts[position] {
+                problem = verdict.problem
+            } else {
+                problem = Self.problem(with: signature, material: material, scheme: ring.schemes[signature.keyID],
+                                       message: message, dialect: dialect)
+            }
+            if let problem {
                 findings.append(Finding(file: file, role: role, keyID: signature.keyID, check: .signature,
                                         severity: strict ? .error : .notice, detail: problem))
                 continue
@@ -48,5 +58,22 @@ enum SignatureCounter {
             }
             return NotarySignatureMethod.isValid(bytes, for: message, by: material) ? nil : "signature does not verify"
         }
+    }
+}
+
+/// What checking one signature under one key found, worked out ahead of counting.
+///
+/// A key ID is the hash of its key entry, and the key's material and scheme are read from
+/// that entry, so a signature's verdict under a key ID is the same whichever root's ring
+/// the key comes from: a chain checks each distinct (key, signature, message) once.
+enum SignatureVerdict: Sendable, Hashable {
+    case valid
+    /// Why it does not count (``SignatureCounter/problem(with:material:scheme:message:dialect:)``).
+    case invalid(String)
+
+    /// The problem, `nil` when valid.
+    var problem: String? {
+        if case .invalid(let problem) = self { return problem }
+        return nil
     }
 }

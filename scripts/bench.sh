@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the benchmarks of BENCHMARKS.md on this machine: builds the release `keyceremony`,
+# makes the inputs (Benchmarks/generate.py, cached under .bench/inputs), then times each
+# comparison against python-tuf 7.0.1 in the same run (Benchmarks/bench.py).
+#
+#   scripts/bench.sh                 the headline table (median of 5 alternating pairs)
+#   scripts/bench.sh --scaling       plus the scaling series (10…10,000 root versions,
+#                                    1k…1M targets) and .bench/scaling.svg
+#   scripts/bench.sh --runs 9 …      any other bench.py `run` option
+#
+# Needs the venv scripts/setup.sh makes (python-tuf 7.0.1). Writes .bench/results.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[[ -x .venv/bin/python ]] || ./scripts/setup.sh
+echo "[bench] building keyceremony (release)"
+swift build -c release --product keyceremony
+args=("$@")
+for a in "$@"; do
+    if [[ $a == --scaling ]]; then args+=(--plot .bench/scaling.svg); fi
+done
+exec .venv/bin/python Benchmarks/bench.py run "${args[@]}"
