@@ -38,19 +38,24 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INPUTS = os.path.join(ROOT, ".bench", "inputs")
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
-KEYCEREMONY = os.path.join(ROOT, ".build", "release", "keyceremony")
+# The executable measured: scripts/bench.sh sets KEYCEREMONY_BINARY to the statically linked
+# release build (the way the release links it); by hand it defaults to `swift build -c release`.
+KEYCEREMONY = os.environ.get("KEYCEREMONY_BINARY") or os.path.join(ROOT, ".build", "release", "keyceremony")
 
 
 def case_table():
     """name -> (generator arguments or None, our argv tail, python-tuf argv tail, size, series)."""
     cases = {}
 
-    def chain(n, algorithms, series=None):
-        name = f"chain-{algorithms}-{n}"
+    def chain(n, algorithms, series=None, signing="threshold"):
+        # Inputs are cached by name, so the signing mode is part of the name.
+        name = f"chain-{algorithms}-{n}" + ("-allkeys" if signing == "all" else "")
         path = os.path.join(INPUTS, name)
-        cases[name] = dict(generate=["chain", str(n), path, "--algorithms", algorithms],
+        kinds = 'P-256' if algorithms == 'p256' else 'P-256, Ed25519, RSA-PSS'
+        signed = ", signed by every key" if signing == "all" else ""
+        cases[name] = dict(generate=["chain", str(n), path, "--algorithms", algorithms, "--signing", signing],
                            ours=["verify", path], theirs=["chain", path], size=n, series=series,
-                           work=f"a {n:,}-version TUF root chain ({'P-256' if algorithms == 'p256' else 'P-256, Ed25519, RSA-PSS'})")
+                           work=f"a {n:,}-version TUF root chain ({kinds}{signed})")
 
     def targets(t, roles, series=None):
         name = f"targets-{t}-{roles}"
@@ -60,6 +65,7 @@ def case_table():
                            work=f"one targets.json, {t:,} targets and {roles:,} delegated roles")
 
     chain(300, "p256")
+    chain(300, "p256", signing="all")
     for n in (10, 100, 1000, 10000):
         chain(n, "mixed", series="chain")
     for t in (1000, 10000, 100000, 1000000):
@@ -71,7 +77,7 @@ def case_table():
     return cases
 
 
-DEFAULT = ["chain-p256-300", "chain-mixed-1000", "targets-100000-1000", "root", "help"]
+DEFAULT = ["chain-p256-300", "chain-p256-300-allkeys", "chain-mixed-1000", "targets-100000-1000", "root", "help"]
 SCALING = ["chain-mixed-10", "chain-mixed-100", "chain-mixed-1000", "chain-mixed-10000",
            "targets-1000-10", "targets-10000-100", "targets-100000-1000", "targets-1000000-10000"]
 

@@ -32,6 +32,29 @@ public struct CanonicalJSONEncoder {
         return output
     }
 
+    /// The canonical bytes of `object` with the value of its member `name` replaced by
+    /// `canonical`, that value's canonical bytes computed elsewhere (a
+    /// ``CanonicalMemberTable`` read straight from a file).
+    static func encode(_ object: JSONObject, substituting name: String, with canonical: [UInt8],
+                       reservingCapacity capacity: Int) throws(UnrepresentableValue) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(capacity)
+        output.append(UInt8(ascii: "{"))
+        let members = object.members
+        for (n, i) in sortedMemberIndices(object).enumerated() {
+            if isSameText(members[i].name, name) {
+                if n > 0 { output.append(UInt8(ascii: ",")) }
+                writeString(name, into: &output)
+                output.append(UInt8(ascii: ":"))
+                output.append(contentsOf: canonical)
+            } else {
+                try writeMember(members[i], first: n == 0, into: &output)
+            }
+        }
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
     /// Appends the canonical bytes of a value to `output`.
     public static func write(_ value: JSONValue, into output: inout [UInt8]) throws(UnrepresentableValue) {
         switch value {

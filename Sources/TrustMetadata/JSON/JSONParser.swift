@@ -13,9 +13,16 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
+    /// Whether `signed.targets` is read into a ``CanonicalMemberTable`` where it can be.
+    private let defersTargets: Bool
+    /// Whether the object being read is the document's `signed`.
+    private var inSigned = false
+    /// `signed.targets`, when it was read into a table; the tree then holds `{}` in its place.
+    private var deferredTargets: CanonicalMemberTable?
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, defersTargets: Bool = false) {
         self.bytes = bytes
+        self.defersTargets = defersTargets
     }
 
     /// Parses a whole document; anything but whitespace after the value is an error.
@@ -26,13 +33,32 @@ public struct JSONParser {
         return try result.get()
     }
 
+    /// Parses a metadata file, reading `signed.targets` (an object at that exact place) into a
+    /// ``CanonicalMemberTable`` instead of a tree when it is in the table's subset. The tree
+    /// then has an empty object in its place. Values and errors are otherwise exactly those
+    /// of ``parse(_:)-(([UInt8]))``.
+    static func parseDeferringTargets(_ bytes: [UInt8]) throws(JSONParseError) -> (JSONValue, CanonicalMemberTable?) {
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) in
+                var parser = JSONParser(buffer, defersTargets: true)
+                let value = try parser.parseDocument()
+                return (value, parser.deferredTargets)
+            }
+        }
+        return try result.get()
+    }
+
     private static func parseDocument(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes)
-        parser.skipWhitespace()
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        if parser.position != bytes.count {
-            throw parser.error("unexpected data after the JSON value")
+        return try parser.parseDocument()
+    }
+
+    private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        let value = try parseValue()
+        skipWhitespace()
+        if position != bytes.count {
+            throw error("unexpected data after the JSON value")
         }
         return value
     }
@@ -111,7 +137,7 @@ public struct JSONParser {
             }
             position += 1
             skipWhitespace()
-            let value = try parseValue()
+            let value = defersTargets ? try parseMemberValue(named: name) : try parseValue()
             guard object.appendUnique(name, value) else {
                 throw error("duplicate member name \"\(name)\"", at: nameOffset)
             }
@@ -123,6 +149,21 @@ public struct JSONParser {
             default: throw error("expected ',' or '}' in object")
             }
         }
+    }
+
+    /// A member's value, noting the document's `signed` and reading `signed.targets` into a table.
+    private mutating func parseMemberValue(named name: String) throws(JSONParseError) -> JSONValue {
+        if depth == 1, isSameText(name, "signed") {
+            inSigned = true
+            defer { inSigned = false }
+            return try parseValue()
+        }
+        if depth == 2, inSigned, deferredTargets == nil, isSameText(name, "targets"),
+           let table = CanonicalMemberTable.scan(bytes, at: &position, depth: depth) {
+            deferredTargets = table
+            return .object(JSONObject())
+        }
+        return try parseValue()
     }
 
     private mutating func parseArray() throws(JSONParseError) -> [JSONValue] {

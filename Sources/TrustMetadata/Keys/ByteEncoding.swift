@@ -49,9 +49,18 @@ public enum ByteEncoding {
     /// Whether the text is non-empty lower-case or upper-case hex.
     static func isHex(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            !bytes.isEmpty && bytes.allSatisfy { (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) }
+        return text.withUTF8 { isHex($0) }
+    }
+
+    /// Whether the bytes are non-empty lower-case or upper-case hex digits.
+    static func isHex(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.isEmpty else { return false }
+        var valid = true
+        for byte in bytes {
+            // A digit, or a letter a–f in either case (0x20 folds upper case onto lower).
+            valid = valid && (byte &- 48 < 10 || (byte | 0x20) &- 97 < 6)
         }
+        return valid
     }
 
     static func base64(_ bytes: [UInt8]) -> String {

@@ -27,6 +27,18 @@ public struct SignedMetadata: Hashable, Sendable {
         try self.init(json: value)
     }
 
+    /// Reads a metadata file as the verifier does: `signed.targets` is read into a
+    /// ``CanonicalMemberTable`` where it can be (the envelope then holds `{}` in its place).
+    static func readDeferringTargets(_ bytes: [UInt8]) throws(MetadataError) -> (SignedMetadata, CanonicalMemberTable?) {
+        let parsed: (JSONValue, CanonicalMemberTable?)
+        do {
+            parsed = try JSONParser.parseDeferringTargets(bytes)
+        } catch {
+            throw .malformedJSON(error)
+        }
+        return (try SignedMetadata(json: parsed.0), parsed.1)
+    }
+
     /// Reads metadata from a parsed document.
     public init(json: JSONValue) throws(MetadataError) {
         let reader = try FieldReader(json, path: "")
@@ -55,6 +67,15 @@ public struct SignedMetadata: Hashable, Sendable {
     func canonicalSignedBytes(reservingCapacity capacity: Int) throws(MetadataError) -> [UInt8] {
         do {
             return try CanonicalJSONEncoder.encode(.object(signed), reservingCapacity: capacity)
+        } catch {
+            throw .notCanonical(error.description)
+        }
+    }
+
+    /// The canonical bytes of `signed` with `targets` given as its canonical bytes.
+    func canonicalSignedBytes(substitutingTargets targets: [UInt8], reservingCapacity capacity: Int) throws(MetadataError) -> [UInt8] {
+        do {
+            return try CanonicalJSONEncoder.encode(signed, substituting: "targets", with: targets, reservingCapacity: capacity)
         } catch {
             throw .notCanonical(error.description)
         }

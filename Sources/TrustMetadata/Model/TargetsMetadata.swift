@@ -1,14 +1,25 @@
 /// The `signed` part of targets metadata (top-level or delegated) in either dialect.
 ///
 /// The `targets` map is kept as JSON: it may hold 100,000 entries and the
-/// verifier only needs to check each entry's shape once, in one pass.
+/// verifier only needs to check each entry's shape once, in one pass. The verifier
+/// reads it without building a tree at all (``TargetEntries``).
 public struct TargetsMetadata: Hashable, Sendable {
     public var dialect: Dialect
     public var version: Int64
     public var expires: MetadataTime
     public var specVersion: String?
     /// Target path to `{length, hashes, custom?}`.
-    public var targets: JSONObject
+    public var targets: JSONObject {
+        get { entries.object }
+        set { entries = TargetEntries(newValue) }
+        _modify {
+            var object = entries.takeObject()
+            defer { entries = TargetEntries(object) }
+            yield &object
+        }
+    }
+    /// The `targets` map in the form it was read in.
+    var entries: TargetEntries
     public var delegations: Delegations?
     public var unknownFields: JSONObject
 
@@ -21,7 +32,7 @@ public struct TargetsMetadata: Hashable, Sendable {
         self.version = version
         self.expires = expires
         self.specVersion = dialect == .tuf ? RootMetadata.tufSpecVersion : nil
-        self.targets = targets
+        self.entries = TargetEntries(targets)
         self.delegations = delegations ?? (dialect == .notary ? Delegations(keys: [:], roles: []) : nil)
         self.unknownFields = JSONObject()
     }
@@ -37,9 +48,15 @@ public struct TargetsMetadata: Hashable, Sendable {
         expires = try reader.time("expires", dialect: dialect)
         specVersion = try reader.optionalString("spec_version")
         if dialect == .tuf, specVersion == nil { throw .invalidField(path: "signed.spec_version", reason: "missing") }
-        targets = try reader.object("targets").object
+        entries = TargetEntries(try reader.object("targets").object)
         delegations = signed["delegations"] == nil ? nil : try Delegations(reader.object("delegations"), dialect: dialect)
         unknownFields = signed.removing(["_type", "version", "expires", "spec_version", "targets", "delegations"])
+    }
+
+    /// Reads `signed` whose `targets` map was read into a table (``ParsedFile``).
+    init(signed: JSONObject, targets table: CanonicalMemberTable?) throws(MetadataError) {
+        try self.init(signed: signed)
+        if let table { entries = TargetEntries(table) }
     }
 
     public var signed: JSONObject {

@@ -56,7 +56,7 @@ enum DelegationWalk {
                 guard case .failed(let reason) = graph.load(edge) else { continue }
                 return Result(outcome: .failed(role: edge.role, delegator: edge.delegator, reason: reason), visited: order)
             }
-            if stopAtListing, targets.targets[targetPath] != nil {
+            if stopAtListing, targets.entries.contains(targetPath) {
                 return Result(outcome: .found(role: edge.role), visited: order)
             }
             visited.insert(ExactText(edge.role))
@@ -76,7 +76,7 @@ enum DelegationWalk {
             let (edge, scope) = queue[next]
             next += 1
             guard case .loaded(let targets) = graph.load(edge), scope.contains(targetPath) else { continue }
-            if stopAtListing, targets.targets[targetPath] != nil {
+            if stopAtListing, targets.entries.contains(targetPath) {
                 return Result(outcome: .found(role: edge.role), visited: order)
             }
             order.append(edge.role)

@@ -25,6 +25,18 @@ enum ParallelWork {
         return slots.take()
     }
 
+    /// `first()` and `second()` at the same time (on two cores, when there are two).
+    static func both<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
+        let results = map(2) { i -> Either<A, B> in i == 0 ? .first(first()) : .second(second()) }
+        guard case .first(let a) = results[0], case .second(let b) = results[1] else { preconditionFailure("results out of order") }
+        return (a, b)
+    }
+
+    private enum Either<A: Sendable, B: Sendable>: Sendable {
+        case first(A)
+        case second(B)
+    }
+
     /// One result slot per item; each slot is written by exactly one worker, and read only
     /// after `concurrentPerform` has returned (which orders the writes before the reads).
     private final class Slots<T>: @unchecked Sendable {

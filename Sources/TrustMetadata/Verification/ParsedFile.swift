@@ -1,15 +1,25 @@
 /// A metadata file read into its envelope, with the bytes its signatures cover.
+///
+/// A targets file's `targets` map is read straight into ``targetEntries`` (its canonical
+/// bytes and a span per entry) when it can be, and `envelope.signed` then holds `{}` in its
+/// place; ``message`` is always the canonical bytes of the real `signed`.
 struct ParsedFile {
     let name: String
     let envelope: SignedMetadata
     let message: [UInt8]
     /// The file's exact bytes.
     let bytes: [UInt8]
+    /// `signed.targets` of a targets file, when it was read without a tree.
+    let targetEntries: CanonicalMemberTable?
 
     /// Reads a file; failure is a finding, so the caller can go on with other files.
     static func read(_ file: MetadataFile, findings: inout [Finding]) -> ParsedFile? {
         do {
-            let envelope = try SignedMetadata(bytes: file.bytes)
+            var (envelope, table) = try SignedMetadata.readDeferringTargets(file.bytes)
+            if table != nil, !Self.isTargetsType(envelope.typeName) {
+                // Only a targets role's `targets` is read as a table: anything else keeps every value.
+                (envelope, table) = (try SignedMetadata(bytes: file.bytes), nil)
+            }
             if envelope.dialect == .tuf {
                 // python-tuf refuses the whole file, so a client would never get to count.
                 var seen = Set<String>()
@@ -21,11 +31,20 @@ struct ParsedFile {
                 }
                 if duplicated { return nil }
             }
-            return ParsedFile(name: file.name, envelope: envelope, message: try envelope.canonicalSignedBytes(reservingCapacity: file.bytes.count),
-                              bytes: file.bytes)
+            let message = if let table {
+                try envelope.canonicalSignedBytes(substitutingTargets: table.canonical, reservingCapacity: file.bytes.count)
+            } else {
+                try envelope.canonicalSignedBytes(reservingCapacity: file.bytes.count)
+            }
+            return ParsedFile(name: file.name, envelope: envelope, message: message, bytes: file.bytes, targetEntries: table)
         } catch {
             findings.append(Finding(file: file.name, check: .malformed, detail: error.description))
             return nil
         }
+    }
+
+    private static func isTargetsType(_ type: String?) -> Bool {
+        guard let type, let dialect = Dialect.detect(typeName: type) else { return false }
+        return type == dialect.typeName(forRole: "targets")
     }
 }

@@ -39,6 +39,19 @@ enum SignatureCounter {
         return signers.count
     }
 
+    /// The verdict on every signature by a key the role lists, by position (`nil` for the
+    /// others): what ``count(_:message:role:roleKeys:ring:dialect:file:strict:verdicts:findings:)``
+    /// would work out, worked out ahead of it (so it can run beside other work).
+    static func verdicts(_ signatures: [MetadataSignature], message: [UInt8], roleKeys: RoleKeys, ring: KeyRing,
+                         dialect: Dialect) -> [SignatureVerdict?] {
+        let allowed = Set(roleKeys.keyIDs)
+        return signatures.map { signature in
+            guard allowed.contains(signature.keyID), let material = ring.usable[signature.keyID] else { return nil }
+            return problem(with: signature, material: material, scheme: ring.schemes[signature.keyID], message: message,
+                           dialect: dialect).map(SignatureVerdict.invalid) ?? .valid
+        }
+    }
+
     /// Why a signature does not verify, or `nil` if it does.
     ///
     /// - Parameter scheme: the key's TUF scheme (python-tuf verifies by the key's scheme).

@@ -50,14 +50,21 @@ public struct TargetsVerifier: Sendable {
             return report
         }
         var failure = topLevelProblem
-        let count = countSignatures(parsed, role: "targets", roleKeys: role, ring: ring, dialect: root.dialect,
-                                    findings: &report.findings)
+        // The signatures and the entries are independent: both are checked at once, and the
+        // findings are reported in the usual order.
+        let dialect = root.dialect
+        let (verdicts, entryProblems) = ParallelWork.both(
+            { SignatureCounter.verdicts(parsed.envelope.signatures, message: parsed.message, roleKeys: role, ring: ring, dialect: dialect) },
+            { Self.entryProblems(targets) })
+        let count = SignatureCounter.count(parsed.envelope.signatures, message: parsed.message, role: "targets", roleKeys: role,
+                                           ring: ring, dialect: dialect, file: parsed.name, verdicts: verdicts,
+                                           findings: &report.findings)
         if count < role.threshold {
             report.findings.append(Finding(file: file.name, role: "targets", check: .threshold,
                                            detail: "signed by \(count) distinct keys of the role; the threshold is \(role.threshold)"))
             failure = failure ?? "signed by \(count) of its keys; the threshold is \(role.threshold)"
         }
-        check(targets, role: "targets", file: parsed.name, findings: &report.findings)
+        check(targets, role: "targets", file: parsed.name, entryProblems: entryProblems, findings: &report.findings)
         if targets.expires.isExpired(at: options.at) { failure = failure ?? "expired at \(targets.expires.text)" }
         if root.dialect == .tuf, let delegations = targets.delegations, let refusal = DelegationRules.pythonTUFRefusal(delegations) {
             failure = failure ?? "python-tuf cannot read it: \(refusal)"
@@ -114,7 +121,7 @@ public struct TargetsVerifier: Sendable {
         var topLevel: TargetsMetadata?
         if case .loaded(let targets) = graph.topLevelLoad { topLevel = targets }
         for (path, roles) in listedIn {
-            let search = topLevel?.targets[path] != nil
+            let search = topLevel?.entries.contains(path) == true
                 ? DelegationWalk.Result(outcome: .found(role: "targets"), visited: [])
                 : DelegationWalk.search(path, stopAtListing: true, graph: &graph)
             resolutions.append(TargetResolution(path: path, outcome: search.outcome))
@@ -154,29 +161,24 @@ public struct TargetsVerifier: Sendable {
     /// no name can merge with another, so the members are taken as they are: the same list,
     /// without hashing and sorting 100,000 names.
     static func listings(_ metadata: [String: TargetsMetadata]) -> [(key: String, value: [String])] {
-        let listing = metadata.filter { $0.value.targets.count > 0 }
+        let listing = metadata.filter { $0.value.entries.count > 0 }
         if listing.count == 1, let (role, targets) = listing.first {
-            let members = targets.targets.members
-            if CanonicalJSONEncoder.isSorted(members), members.allSatisfy({ isASCII($0.name) }) {
+            let names = targets.entries.names
+            if names.sortedASCII {
                 let roles = [role]
-                return members.map { (key: $0.name, value: roles) }
+                return names.paths.map { (key: $0, value: roles) }
             }
         }
         var listedIn: [String: [String]] = [:]
         for (role, targets) in metadata.sorted(by: { $0.key < $1.key }) {
-            for member in targets.targets.members { listedIn[member.name, default: []].append(role) }
+            for path in targets.entries.names.paths { listedIn[path, default: []].append(role) }
         }
         return listedIn.sorted(by: { $0.key < $1.key })
     }
 
-    private static func isASCII(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { $0.allSatisfy { $0 < 0x80 } }
-    }
-
     func readTargets(_ file: ParsedFile, role: String, dialect: Dialect, findings: inout [Finding]) -> TargetsMetadata? {
         do {
-            let targets = try TargetsMetadata(signed: file.envelope.signed)
+            let targets = try TargetsMetadata(signed: file.envelope.signed, targets: file.targetEntries)
             guard targets.dialect == dialect else {
                 findings.append(Finding(file: file.name, role: role, check: .dialect,
                                         detail: "file is \(targets.dialect.rawValue) metadata, root is \(dialect.rawValue)"))
@@ -197,7 +199,10 @@ public struct TargetsVerifier: Sendable {
     }
 
     /// Expiry, target entries and delegation structure of one targets file.
-    func check(_ targets: TargetsMetadata, role: String, file: String, findings: inout [Finding]) {
+    ///
+    /// - Parameter entryProblems: ``entryProblems(_:)``, if already worked out.
+    func check(_ targets: TargetsMetadata, role: String, file: String, entryProblems: [(path: String, problem: String)]? = nil,
+               findings: inout [Finding]) {
         if targets.expires.isExpired(at: options.at) {
             findings.append(Finding(file: file, role: role, check: .expiry, detail: "expired at \(targets.expires.text)"))
         }
@@ -216,10 +221,8 @@ public struct TargetsVerifier: Sendable {
                                         detail: "fields \(targets.unknownFields.names) are unknown to notary and are dropped when notary-server re-encodes the file"))
             }
         }
-        for member in targets.targets.members {
-            if let problem = Self.problem(withTarget: member.value, dialect: targets.dialect) {
-                findings.append(Finding(file: file, role: role, check: .target, detail: "target \(member.name): \(problem)"))
-            }
+        for (path, problem) in entryProblems ?? Self.entryProblems(targets) {
+            findings.append(Finding(file: file, role: role, check: .target, detail: "target \(path): \(problem)"))
         }
         if let delegations = targets.delegations {
             var ringFindings: [Finding] = []
@@ -231,6 +234,11 @@ public struct TargetsVerifier: Sendable {
             DelegationRules.check(delegations, delegator: role, dialect: targets.dialect, ring: ring, file: file,
                                   findings: &findings)
         }
+    }
+
+    /// What is wrong with each target entry, in the map's order.
+    static func entryProblems(_ targets: TargetsMetadata) -> [(path: String, problem: String)] {
+        targets.entries.problems(dialect: targets.dialect) { problem(withTarget: $0, dialect: targets.dialect) }
     }
 
     /// What is wrong with one target entry, if anything.
