@@ -78,11 +78,17 @@ struct CanonicalMemberTable: Sendable {
         (try? JSONParser.parse(canonical))?.objectValue ?? JSONObject()
     }
 
-    /// The position of the member with this name (compared as UTF-8 bytes), by binary search.
-    func index(of name: String) -> Int? {
+    /// The position of the member with this name (compared as UTF-8 bytes): the member at
+    /// `hint` if it is that one (lookups in the table's own order cost one comparison each),
+    /// else by binary search.
+    func index(of name: String, hint: Int = 0) -> Int? {
         var name = name
         return name.withUTF8 { key -> Int? in
             canonical.withUnsafeBufferPointer { all -> Int? in
+                if hint >= 0, hint < members.count {
+                    let member = members[hint]
+                    if Self.compare(UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]), key) == 0 { return hint }
+                }
                 var low = 0, high = members.count
                 while low < high {
                     let middle = (low + high) / 2
@@ -232,15 +238,15 @@ struct CanonicalMemberTable: Sendable {
         /// A string of printable ASCII without escapes; returns its contents' output span.
         mutating func string() throws(Refused) -> (start: Int, end: Int) {
             let start = position + 1
-            var end = start
-            while end < input.count {
-                let byte = input[end]
-                if byte == UInt8(ascii: "\"") { break }
-                // Escapes and anything outside 0x20…0x7F take the parser's path.
-                guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { throw Refused() }
-                end += 1
+            guard start < input.count,
+                  let quote = memchr(input.baseAddress! + start, Int32(UInt8(ascii: "\"")), input.count - start) else { throw Refused() }
+            let end = start + (UnsafeRawPointer(quote) - UnsafeRawPointer(input.baseAddress! + start))
+            // Escapes and anything outside 0x20…0x7F take the parser's path.
+            var outside: UInt8 = 0
+            for byte in UnsafeBufferPointer(rebasing: input[start..<end]) {
+                outside |= (byte &- 0x20 >= 0x60 ? 1 : 0) | (byte == UInt8(ascii: "\\") ? 1 : 0)
             }
-            guard end < input.count else { throw Refused() }
+            guard outside == 0 else { throw Refused() }
             emit(UInt8(ascii: "\""))
             let contents = written
             copy(from: start, to: end)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `targets` map of a targets role — target path to `{length, hashes, custom?}` — in
 /// whichever form it was read.
 ///
@@ -49,9 +51,19 @@ struct TargetEntries: Hashable, Sendable {
 
     /// Whether a target path is listed (names compared as UTF-8 bytes).
     func contains(_ path: String) -> Bool {
+        var cursor = 0
+        return contains(path, cursor: &cursor)
+    }
+
+    /// ``contains(_:)`` for paths asked in the map's own order: `cursor` (start at 0) remembers
+    /// where the last one was found, so each lookup in order costs one comparison.
+    func contains(_ path: String, cursor: inout Int) -> Bool {
         switch storage {
         case .object(let object): return object[path] != nil
-        case .table(let table): return table.index(of: path) != nil
+        case .table(let table):
+            guard let index = table.index(of: path, hint: cursor) else { return false }
+            cursor = index + 1
+            return true
         }
     }
 
@@ -163,10 +175,10 @@ struct TargetEntries: Hashable, Sendable {
         mutating func string() -> UnsafeBufferPointer<UInt8>? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = position
-            while position < bytes.count, bytes[position] != UInt8(ascii: "\"") { position += 1 }
-            guard position < bytes.count else { return nil }
-            defer { position += 1 }
-            return UnsafeBufferPointer(rebasing: bytes[start..<position])
+            guard start < bytes.count,
+                  let quote = memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\"")), bytes.count - start) else { return nil }
+            position = start + (UnsafeRawPointer(quote) - UnsafeRawPointer(bytes.baseAddress! + start)) + 1
+            return UnsafeBufferPointer(rebasing: bytes[start..<position - 1])
         }
 
         /// Moves past one value: brackets are counted, strings skipped whole.

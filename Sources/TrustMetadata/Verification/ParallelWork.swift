@@ -25,6 +25,12 @@ enum ParallelWork {
         return slots.take()
     }
 
+    /// Lets go of `value` on another thread: freeing a large structure (a chain of parsed
+    /// roots) then runs beside the work that follows instead of before it.
+    static func releaseElsewhere<T: Sendable>(_ value: T) {
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(value) {} }
+    }
+
     /// `first()` and `second()` at the same time (on two cores, when there are two).
     static func both<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (A, B) {
         let results = map(2) { i -> Either<A, B> in i == 0 ? .first(first()) : .second(second()) }

@@ -33,6 +33,8 @@ public struct RootVerifier: Sendable {
     public func verifyChain(_ files: [MetadataFile], trusted: MetadataFile? = nil) -> ChainResult {
         var findings: [Finding] = []
         var parsed: [ChainRoot] = []
+        // The parsed roots are released on another thread, beside whatever comes next.
+        defer { ParallelWork.releaseElsewhere(parsed) }
         let memo = KeyDecodingMemo()
         let reads = ParallelWork.map(files.count) { index in readChainRoot(files[index], memo: memo) }
         for read in reads {
@@ -51,12 +53,14 @@ public struct RootVerifier: Sendable {
             let given = parsed
             parsed.removeAll { $0.root.version <= trustedRoot.root.version }
             precomputeVerdicts(first: &trustedRoot, then: &parsed)
+            precomputeOwnFindings(&parsed)
             checkRoot(trustedRoot, findings: &findings)
             checkAgainstTrusted(given, trusted: trustedRoot.root, trustedFile: trustedRoot.file.name, findings: &findings)
             current = trustedRoot
         } else if var first = parsed.first {
             parsed.removeFirst()
             precomputeVerdicts(first: &first, then: &parsed)
+            precomputeOwnFindings(&parsed)
             checkRoot(first, findings: &findings)
             current = first
         } else {
@@ -99,6 +103,20 @@ public struct RootVerifier: Sendable {
         let ringFindings: [Finding]
         /// Verdicts on the file's signatures worked out ahead of the walk, by position.
         var verdicts: [SignatureVerdict?] = []
+        /// What ``checkRoot(_:findings:)`` finds, worked out ahead of the walk.
+        var ownFindings: [Finding]?
+    }
+
+    /// Works out, on all cores, what ``checkRoot(_:findings:)`` finds for each root (which
+    /// depends on the root and its verdicts alone), for the walk to report in order.
+    private func precomputeOwnFindings(_ roots: inout [ChainRoot]) {
+        let planned = roots
+        let found = ParallelWork.map(planned.count) { index in
+            var findings: [Finding] = []
+            checkRoot(planned[index], findings: &findings)
+            return findings
+        }
+        for index in roots.indices { roots[index].ownFindings = found[index] }
     }
 
     /// Reads one root file into a ``ChainRoot``, or the findings that stop it.
@@ -251,6 +269,10 @@ public struct RootVerifier: Sendable {
 
     /// Structure, keys and self-signature threshold of one root.
     func checkRoot(_ chainRoot: ChainRoot, findings: inout [Finding]) {
+        if let known = chainRoot.ownFindings {
+            findings += known
+            return
+        }
         let (root, file, ring) = (chainRoot.root, chainRoot.file, chainRoot.ring)
         if root.dialect == .tuf, let spec = root.specVersion, !spec.hasPrefix("1.") {
             findings.append(Finding(file: file.name, role: "root", check: .malformed,

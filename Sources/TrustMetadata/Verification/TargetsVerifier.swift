@@ -120,8 +120,9 @@ public struct TargetsVerifier: Sendable {
         // search, when that role loads (the search's own first step, without its bookkeeping).
         var topLevel: TargetsMetadata?
         if case .loaded(let targets) = graph.topLevelLoad { topLevel = targets }
+        var cursor = 0  // paths come in the top-level map's order when it lists them all
         for (path, roles) in listedIn {
-            let search = topLevel?.entries.contains(path) == true
+            let search = topLevel?.entries.contains(path, cursor: &cursor) == true
                 ? DelegationWalk.Result(outcome: .found(role: "targets"), visited: [])
                 : DelegationWalk.search(path, stopAtListing: true, graph: &graph)
             resolutions.append(TargetResolution(path: path, outcome: search.outcome))
