@@ -7,6 +7,10 @@
 #   scripts/bench.sh --scaling       plus the scaling series (10…10,000 root versions,
 #                                    1k…1M targets) and .bench/scaling.svg
 #   scripts/bench.sh --runs 9 …      any other bench.py `run` option
+#   scripts/bench.sh --lifecycle [--runs N] [--dialect tuf]
+#                                    the ceremony's own overhead instead: N whole rehearsals
+#                                    (default 3), token and SLIP-39 KDF time against wall time
+#                                    (Benchmarks/lifecycle.py; writes .bench/lifecycle.json)
 #
 # Needs the venv scripts/setup.sh makes (python-tuf 7.0.1). Writes .bench/results.json.
 set -euo pipefail
@@ -14,6 +18,9 @@ cd "$(dirname "$0")/.."
 [[ -x .venv/bin/python ]] || ./scripts/setup.sh
 echo "[bench] building keyceremony (release)"
 swift build -c release --product keyceremony
+if [[ ${1:-} == --lifecycle ]]; then
+    exec .venv/bin/python Benchmarks/lifecycle.py "${@:2}"
+fi
 args=("$@")
 for a in "$@"; do
     if [[ $a == --scaling ]]; then args+=(--plot .bench/scaling.svg); fi

@@ -44,6 +44,8 @@ package struct Rehearsal {
         package var result: CeremonyResult
         package var report: PathVerifier.Report
         package var bundle: BundleCheckResult
+        /// Where the stage's time went (tokens, KDF, the tool's own work).
+        package var timing: StageTiming
     }
 
     package static let stages = [
@@ -134,6 +136,7 @@ package struct Rehearsal {
         tokens.activate()
         var outcomes: [Outcome] = []
         for (index, stage) in Self.stages.enumerated() {
+            let start = TimingMark.now()
             if index > 0 { try writePlan(stage, previous: Self.stages[index - 1]) }
             say("\n=== \(stage.name) ===")
             let plan = try Plan.load(contentsOf: planURL(stage))
@@ -141,10 +144,16 @@ package struct Rehearsal {
             // A recovery reads the shares the rehearsed generation handed out.
             let shares = stage.kind == .recovery ? outputURL(Self.stages[0]).appendingPathComponent(BundlePath.sharesFolder) : nil
             let console = try RehearsalConsole(pinFile: tokens.pinFilePath, assumeYes: true, sharesDirectory: shares, output: say)
+            let planned = TimingMark.now()
             let result = try CeremonyRunner.run(resolved, options: CeremonyOptions(output: outputURL(stage), rehearsal: true), console: console)
+            let ran = TimingMark.now()
             let report = try PathVerifier(options: VerificationOptions(dialect: dialect, repository: repository))
                 .verify(path: outputURL(stage).path)
-            let outcome = Outcome(stage: stage, result: result, report: report, bundle: BundleCheck.run(directory: outputURL(stage)))
+            let bundle = BundleCheck.run(directory: outputURL(stage))
+            let end = TimingMark.now()
+            let timing = StageTiming(name: stage.name, total: TimingSpan(from: start, to: end), planning: TimingSpan(from: start, to: planned),
+                                     ceremony: TimingSpan(from: planned, to: ran), verification: TimingSpan(from: ran, to: end))
+            let outcome = Outcome(stage: stage, result: result, report: report, bundle: bundle, timing: timing)
             outcomes.append(outcome)
             if report.findings.contains(where: { $0.severity == .error }) || !outcome.bundle.isValid { break }
         }
