@@ -12,7 +12,8 @@ nothing here sees a PIN except to check that none appears in the timings file.
 Reports the medians of: the process's wall time (measured here, start-up included), the
 rehearsal's wall time (measured inside, from its timings file), the time inside PKCS#11 calls
 (token time), the SLIP-39 KDF time, the overhead = wall - token - KDF (both ways), and the ratio
-overhead / token time — issue 11's goal is at most 0.5. Also where the overhead goes: per stage,
+overhead / token time — issue 11's goal is at most 0.5 — and the part of the overhead spent
+waiting in fsync(2) (the transcript is flushed record by record). Also where the overhead goes: per stage,
 split into planning, the ceremony and the rehearsal's verification, and the PKCS#11 functions
 that take the most time. Writes everything, every run's raw timings included, as JSON
 (default .bench/lifecycle.json) and prints a Markdown table.
@@ -95,6 +96,8 @@ def summarize(runs):
         overhead_with_startup_per_token=med([o / t for o, t in zip(overhead_process, token)]),
         token_calls=med([t["total"]["token_calls"] for _, _, t in runs]),
         kdf_rounds=med([t["total"]["kdf_rounds"] for _, _, t in runs]),
+        flush_s=med([seconds(t["total"]["flush_ns"]) for _, _, t in runs]),
+        flushes=med([t["total"]["flushes"] for _, _, t in runs]),
         peak_kib=med([k for _, k, _ in runs]),
     )
     # Where the overhead goes: prepare, then each stage's planning, ceremony and verification.
@@ -105,7 +108,8 @@ def summarize(runs):
     result["parts"] = {name: dict(wall_s=med([seconds(s["wall_ns"]) for s in spans]),
                                   token_s=med([seconds(s["token_ns"]) for s in spans]),
                                   kdf_s=med([seconds(s["kdf_ns"]) for s in spans]),
-                                  overhead_s=med([seconds(s["overhead_ns"]) for s in spans]))
+                                  overhead_s=med([seconds(s["overhead_ns"]) for s in spans]),
+                                  flush_s=med([seconds(s["flush_ns"]) for s in spans]))
                        for name, spans in parts.items()}
     functions = sorted(runs[0][2]["total"]["functions"])
     result["functions"] = {f: dict(count=med([t["total"]["functions"].get(f, {}).get("count", 0) for _, _, t in runs]),
@@ -123,11 +127,12 @@ def table(r):
              f"| SLIP-39 KDF ({r['kdf_rounds']:.0f} PBKDF2 rounds) | {ms(r['kdf_s'])} |",
              f"| overhead = wall − token − KDF | {ms(r['overhead_s'])} |",
              f"| **overhead / token time** (goal ≤ 0.5) | **{r['overhead_per_token']:.2f}** |",
+             f"| of the overhead: the tool's fsync(2) calls ({r['flushes']:.0f}) | {ms(r['flush_s'])} |",
              f"| the same with process start-up and exit | {ms(r['overhead_with_startup_s'])}, {r['overhead_with_startup_per_token']:.2f} |",
              f"| peak memory | {r['peak_kib'] / 1024:.0f} MiB |", "",
-             "| part | wall | token | KDF | overhead |", "|---|---|---|---|---|"]
+             "| part | wall | token | KDF | overhead | of which fsync |", "|---|---|---|---|---|---|"]
     for name, p in r["parts"].items():
-        lines.append(f"| {name} | {ms(p['wall_s'])} | {ms(p['token_s'])} | {ms(p['kdf_s'])} | {ms(p['overhead_s'])} |")
+        lines.append(f"| {name} | {ms(p['wall_s'])} | {ms(p['token_s'])} | {ms(p['kdf_s'])} | {ms(p['overhead_s'])} | {ms(p['flush_s'])} |")
     lines += ["", "| PKCS#11 function | calls | time |", "|---|---|---|"]
     for name, f in sorted(r["functions"].items(), key=lambda kv: -kv[1]["s"]):
         lines.append(f"| {name} | {f['count']:.0f} | {f['s'] * 1000:.1f} ms |")

@@ -40,7 +40,8 @@ struct RehearseCommand: ParsableCommand {
         keys) and each stage ("planning", "ceremony", "verification"), each split into token time \
         (every PKCS#11 call, timed in the token layer, with a count and time per function such as \
         C_Sign or C_GenerateKeyPair), SLIP-39 KDF time (the PBKDF2 rounds), and the tool's own \
-        overhead = wall - token - KDF; "overhead_per_token" is their ratio. It holds no PIN, key \
+        overhead = wall - token - KDF (of which "flush_ns" waiting for fsync); "overhead_per_token" is \
+        their ratio. It holds no PIN, key \
         or metadata, must lie outside DIR, and is never part of a bundle or transcript. A \
         rehearsal starts no other process and contacts no peer.
 

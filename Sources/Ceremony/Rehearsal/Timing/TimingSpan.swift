@@ -5,9 +5,10 @@ import SLIP39
 /// token's), time in the SLIP-39 KDF, and the rest — the tool's own overhead.
 ///
 /// Encoded as JSON with every duration in nanoseconds of the monotonic clock:
-/// `{"wall_ns", "token_ns", "token_calls", "kdf_ns", "kdf_rounds", "overhead_ns",
-/// "functions": {"C_Sign": {"count", "ns"}, …}}`. `overhead_ns` = wall − token − KDF; it is
-/// negative only if clock reads disagree by more than the work between them, which they should not.
+/// `{"wall_ns", "token_ns", "token_calls", "kdf_ns", "kdf_rounds", "overhead_ns", "flush_ns",
+/// "flushes", "functions": {"C_Sign": {"count", "ns"}, …}}`. `overhead_ns` = wall − token − KDF
+/// (never below 0 in practice: the token and KDF time are measured inside the wall time);
+/// `flush_ns` is the part of the overhead spent in `fsync(2)`, waiting for the disk.
 package struct TimingSpan: Sendable, Encodable {
     /// Wall time from the first mark to the second, in nanoseconds.
     package var wallNanoseconds: UInt64
@@ -15,6 +16,8 @@ package struct TimingSpan: Sendable, Encodable {
     package var calls: [String: PKCS11CallTime]
     /// SLIP-39 KDF round functions run in between.
     package var kdf: KDFTimes.Tally
+    /// The tool's own `fsync(2)` calls in between (part of the overhead).
+    package var flushes: FlushTimes.Tally
 
     package init(from start: TimingMark, to end: TimingMark) {
         wallNanoseconds = Self.nanoseconds(start.instant.duration(to: end.instant))
@@ -26,6 +29,7 @@ package struct TimingSpan: Sendable, Encodable {
         }
         self.calls = calls
         kdf = KDFTimes.Tally(count: end.kdf.count - start.kdf.count, nanoseconds: end.kdf.nanoseconds - start.kdf.nanoseconds)
+        flushes = FlushTimes.Tally(count: end.flushes.count - start.flushes.count, nanoseconds: end.flushes.nanoseconds - start.flushes.nanoseconds)
     }
 
     /// Total time inside PKCS#11 calls, in nanoseconds.
@@ -43,7 +47,7 @@ package struct TimingSpan: Sendable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case wall = "wall_ns", token = "token_ns", tokenCalls = "token_calls", kdf = "kdf_ns", kdfRounds = "kdf_rounds"
-        case overhead = "overhead_ns", functions
+        case overhead = "overhead_ns", flush = "flush_ns", flushes, functions
     }
 
     private struct FunctionTime: Encodable {
@@ -59,6 +63,8 @@ package struct TimingSpan: Sendable, Encodable {
         try container.encode(kdf.nanoseconds, forKey: .kdf)
         try container.encode(kdf.count, forKey: .kdfRounds)
         try container.encode(overheadNanoseconds, forKey: .overhead)
+        try container.encode(flushes.nanoseconds, forKey: .flush)
+        try container.encode(flushes.count, forKey: .flushes)
         try container.encode(calls.mapValues { FunctionTime(count: $0.count, ns: $0.nanoseconds) }, forKey: .functions)
     }
 }
