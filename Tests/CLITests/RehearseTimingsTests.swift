@@ -95,7 +95,7 @@ struct RehearseTimingsTests {
                                            environment: ["SOFTHSM2_CONF": nil])
         #expect(inside.status == 2, "\(inside.output)")
         #expect(inside.stderr.contains("outside --out"), "\(inside.stderr)")
-        FileManager.default.createFile(atPath: scratch.path("old.json"), contents: Data("{}".utf8))
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: scratch.path("old.json")))
         let existing = try ProcessRunner.run(try TestPaths.keyceremony, ["rehearse", "--out", scratch.path("r"), "--timings", scratch.path("old.json")],
                                              environment: ["SOFTHSM2_CONF": nil])
         #expect(existing.status == 2, "\(existing.output)")

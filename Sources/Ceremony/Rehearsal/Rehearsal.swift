@@ -126,7 +126,8 @@ package struct Rehearsal {
             try SafeFile.create(online.appendingPathComponent(releasesPublicKeyFile), contents: Data(release.publicKey.pem.utf8))
         }
         try SafeFile.makeDirectories(planURL(Self.stages[0]).deletingLastPathComponent())
-        try writePlan(Self.stages[0], previous: nil)
+        var signers = RootSigners()
+        try writePlan(Self.stages[0], previous: nil, signers: &signers)
         return planURL(Self.stages[0])
     }
 
@@ -135,9 +136,10 @@ package struct Rehearsal {
     package func run(say: @escaping (String) -> Void = { print($0); fflush(nil) }) throws -> [Outcome] {
         tokens.activate()
         var outcomes: [Outcome] = []
+        var signers = RootSigners()
         for (index, stage) in Self.stages.enumerated() {
             let start = TimingMark.now()
-            if index > 0 { try writePlan(stage, previous: Self.stages[index - 1]) }
+            if index > 0 { try writePlan(stage, previous: Self.stages[index - 1], signers: &signers) }
             say("\n=== \(stage.name) ===")
             let plan = try Plan.load(contentsOf: planURL(stage))
             let resolved = try ResolvedPlan.resolve(plan: plan, profile: nil)
@@ -165,7 +167,11 @@ package struct Rehearsal {
         Array(Self.stages.prefix { $0.name != stage.name }.filter { $0.kind != .targetsDelegation })
     }
 
-    private func writePlan(_ stage: Stage, previous: Stage?) throws {
+    /// Holder and key ID of every root signature in a stage's transcript, by output folder: each
+    /// transcript is read and verified once per run, not again for every later plan.
+    private typealias RootSigners = [URL: [(holder: String, keyID: String)]]
+
+    private func writePlan(_ stage: Stage, previous: Stage?, signers: inout RootSigners) throws {
         var text = """
         # Written by `keyceremony rehearse`: a \(stage.kind.rawValue) rehearsal on SoftHSM2 tokens.
         # Run it again with:
@@ -183,7 +189,7 @@ package struct Rehearsal {
         var keyIDs: [String: String] = [:]
         if let previous {
             text += "previous: ../\(previous.name)\n"
-            keyIDs = try currentKeyIDs(rootStages(before: stage).map(outputURL), newest: outputURL(previous))
+            keyIDs = try currentKeyIDs(rootStages(before: stage).map(outputURL), newest: outputURL(previous), signers: &signers)
         }
         if stage.kind == .recovery {
             text += """
@@ -266,17 +272,21 @@ package struct Rehearsal {
     /// Holder → key ID in the newest root (`newest`'s root.json): root keys from the signatures the
     /// root stages' transcripts record (the newest stage last, so it wins), and Erin's targets key
     /// as the root's only targets key.
-    private func currentKeyIDs(_ outputs: [URL], newest: URL) throws -> [String: String] {
+    private func currentKeyIDs(_ outputs: [URL], newest: URL, signers: inout RootSigners) throws -> [String: String] {
         let rootFile = newest.appendingPathComponent(BundlePath.publicFolder)
             .appendingPathComponent(BundlePath.metadataFolder(repository: repository)).appendingPathComponent("root.json")
         let root = try RootMetadata(signed: try SignedMetadata(bytes: Array(try SourceFile.read(rootFile).bytes)).signed)
         var result: [String: String] = [:]
         for output in outputs {
             // The transcript names who signed under which key ID; the root lists the key IDs.
-            let transcript = try TranscriptVerifier.verify(fileAt: output.appendingPathComponent(BundlePath.publicFolder).appendingPathComponent(BundlePath.transcript))
-            for record in transcript.records {
-                guard case let .signature(signature) = record.event, signature.role == "root",
-                      root.roles["root"]?.keyIDs.contains(signature.keyID) == true else { continue }
+            if signers[output] == nil {
+                let transcript = try TranscriptVerifier.verify(fileAt: output.appendingPathComponent(BundlePath.publicFolder).appendingPathComponent(BundlePath.transcript))
+                signers[output] = transcript.records.compactMap { record in
+                    guard case let .signature(signature) = record.event, signature.role == "root" else { return nil }
+                    return (signature.holder, signature.keyID)
+                }
+            }
+            for signature in signers[output] ?? [] where root.roles["root"]?.keyIDs.contains(signature.keyID) == true {
                 result[signature.holder] = signature.keyID
             }
         }
