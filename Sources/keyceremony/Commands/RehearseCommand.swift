@@ -47,7 +47,7 @@ struct RehearseCommand: ParsableCommand {
 
         Examples:
           keyceremony rehearse --out /tmp/rehearsal
-          keyceremony rehearse --out /tmp/rehearsal --timings /tmp/rehearsal-timings.json
+          keyceremony rehearse --out /tmp/r --timings /tmp/timings.json
           keyceremony rehearse --out /tmp/rehearsal --dialect tuf
           keyceremony rehearse --out /tmp/r --online-keys /tmp/keys --gun example.com/app
         """
