@@ -38,7 +38,7 @@ enum FeistelCipher {
         for round in rounds {
             var password = [UInt8(round)] + passphrase
             var roundSalt = salt + right
-            var mask = roundFunction(password: password, salt: roundSalt, iterations: iterations, length: half)
+            var mask = KDFTimes.measure { roundFunction(password: password, salt: roundSalt, iterations: iterations, length: half) }
             for i in 0..<half { left[i] ^= mask[i] }
             swap(&left, &right)
             SecureZero.wipe(&password)

@@ -44,6 +44,8 @@ package struct Rehearsal {
         package var result: CeremonyResult
         package var report: PathVerifier.Report
         package var bundle: BundleCheckResult
+        /// Where the stage's time went (tokens, KDF, the tool's own work).
+        package var timing: StageTiming
     }
 
     package static let stages = [
@@ -124,7 +126,8 @@ package struct Rehearsal {
             try SafeFile.create(online.appendingPathComponent(releasesPublicKeyFile), contents: Data(release.publicKey.pem.utf8))
         }
         try SafeFile.makeDirectories(planURL(Self.stages[0]).deletingLastPathComponent())
-        try writePlan(Self.stages[0], previous: nil)
+        var signers = RootSigners()
+        try writePlan(Self.stages[0], previous: nil, signers: &signers)
         return planURL(Self.stages[0])
     }
 
@@ -133,18 +136,26 @@ package struct Rehearsal {
     package func run(say: @escaping (String) -> Void = { print($0); fflush(nil) }) throws -> [Outcome] {
         tokens.activate()
         var outcomes: [Outcome] = []
+        var signers = RootSigners()
         for (index, stage) in Self.stages.enumerated() {
-            if index > 0 { try writePlan(stage, previous: Self.stages[index - 1]) }
+            let start = TimingMark.now()
+            if index > 0 { try writePlan(stage, previous: Self.stages[index - 1], signers: &signers) }
             say("\n=== \(stage.name) ===")
             let plan = try Plan.load(contentsOf: planURL(stage))
             let resolved = try ResolvedPlan.resolve(plan: plan, profile: nil)
             // A recovery reads the shares the rehearsed generation handed out.
             let shares = stage.kind == .recovery ? outputURL(Self.stages[0]).appendingPathComponent(BundlePath.sharesFolder) : nil
             let console = try RehearsalConsole(pinFile: tokens.pinFilePath, assumeYes: true, sharesDirectory: shares, output: say)
+            let planned = TimingMark.now()
             let result = try CeremonyRunner.run(resolved, options: CeremonyOptions(output: outputURL(stage), rehearsal: true), console: console)
+            let ran = TimingMark.now()
             let report = try PathVerifier(options: VerificationOptions(dialect: dialect, repository: repository))
                 .verify(path: outputURL(stage).path)
-            let outcome = Outcome(stage: stage, result: result, report: report, bundle: BundleCheck.run(directory: outputURL(stage)))
+            let bundle = BundleCheck.run(directory: outputURL(stage))
+            let end = TimingMark.now()
+            let timing = StageTiming(name: stage.name, total: TimingSpan(from: start, to: end), planning: TimingSpan(from: start, to: planned),
+                                     ceremony: TimingSpan(from: planned, to: ran), verification: TimingSpan(from: ran, to: end))
+            let outcome = Outcome(stage: stage, result: result, report: report, bundle: bundle, timing: timing)
             outcomes.append(outcome)
             if report.findings.contains(where: { $0.severity == .error }) || !outcome.bundle.isValid { break }
         }
@@ -156,7 +167,11 @@ package struct Rehearsal {
         Array(Self.stages.prefix { $0.name != stage.name }.filter { $0.kind != .targetsDelegation })
     }
 
-    private func writePlan(_ stage: Stage, previous: Stage?) throws {
+    /// Holder and key ID of every root signature in a stage's transcript, by output folder: each
+    /// transcript is read and verified once per run, not again for every later plan.
+    private typealias RootSigners = [URL: [(holder: String, keyID: String)]]
+
+    private func writePlan(_ stage: Stage, previous: Stage?, signers: inout RootSigners) throws {
         var text = """
         # Written by `keyceremony rehearse`: a \(stage.kind.rawValue) rehearsal on SoftHSM2 tokens.
         # Run it again with:
@@ -174,7 +189,7 @@ package struct Rehearsal {
         var keyIDs: [String: String] = [:]
         if let previous {
             text += "previous: ../\(previous.name)\n"
-            keyIDs = try currentKeyIDs(rootStages(before: stage).map(outputURL), newest: outputURL(previous))
+            keyIDs = try currentKeyIDs(rootStages(before: stage).map(outputURL), newest: outputURL(previous), signers: &signers)
         }
         if stage.kind == .recovery {
             text += """
@@ -257,17 +272,21 @@ package struct Rehearsal {
     /// Holder → key ID in the newest root (`newest`'s root.json): root keys from the signatures the
     /// root stages' transcripts record (the newest stage last, so it wins), and Erin's targets key
     /// as the root's only targets key.
-    private func currentKeyIDs(_ outputs: [URL], newest: URL) throws -> [String: String] {
+    private func currentKeyIDs(_ outputs: [URL], newest: URL, signers: inout RootSigners) throws -> [String: String] {
         let rootFile = newest.appendingPathComponent(BundlePath.publicFolder)
             .appendingPathComponent(BundlePath.metadataFolder(repository: repository)).appendingPathComponent("root.json")
         let root = try RootMetadata(signed: try SignedMetadata(bytes: Array(try SourceFile.read(rootFile).bytes)).signed)
         var result: [String: String] = [:]
         for output in outputs {
             // The transcript names who signed under which key ID; the root lists the key IDs.
-            let transcript = try TranscriptVerifier.verify(fileAt: output.appendingPathComponent(BundlePath.publicFolder).appendingPathComponent(BundlePath.transcript))
-            for record in transcript.records {
-                guard case let .signature(signature) = record.event, signature.role == "root",
-                      root.roles["root"]?.keyIDs.contains(signature.keyID) == true else { continue }
+            if signers[output] == nil {
+                let transcript = try TranscriptVerifier.verify(fileAt: output.appendingPathComponent(BundlePath.publicFolder).appendingPathComponent(BundlePath.transcript))
+                signers[output] = transcript.records.compactMap { record in
+                    guard case let .signature(signature) = record.event, signature.role == "root" else { return nil }
+                    return (signature.holder, signature.keyID)
+                }
+            }
+            for signature in signers[output] ?? [] where root.roles["root"]?.keyIDs.contains(signature.keyID) == true {
                 result[signature.holder] = signature.keyID
             }
         }

@@ -59,7 +59,7 @@ package enum SafeFile {
     }
 
     static func sync(_ fd: Int32, path: String) throws(FileError) {
-        guard fsync(fd) == 0 else { throw FileError(path: path, operation: "flush", errno: errno) }
+        guard FlushTimes.measure({ fsync(fd) }) == 0 else { throw FileError(path: path, operation: "flush", errno: errno) }
     }
 
     /// Creates a folder with mode 0755; fails if anything exists there.
@@ -87,7 +87,7 @@ package enum SafeFile {
     static func syncDirectory(_ url: URL) {
         let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }
-        _ = fsync(fd)
+        _ = FlushTimes.measure { fsync(fd) }
         _ = close(fd)
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import TrustMetadata
 
@@ -26,11 +27,35 @@ package struct ToolIdentity: Sendable, Equatable {
 
     /// The running tool on this host, read once per process.
     package static let current = ToolIdentity(
-        sha256: (try? BoundedFile.read("/proc/self/exe", limit: 1 << 30, what: "the running executable")).map { ByteEncoding.sha256Hex(Data($0)) },
+        sha256: fileSHA256("/proc/self/exe", limit: 1 << 30),
         version: KeyCeremonyVersion.current,
         commit: KeyCeremonyVersion.commit,
         build: KeyCeremonyVersion.build,
         osRelease: (try? BoundedFile.read("/etc/os-release", limit: 1 << 16, what: "os-release")).flatMap { prettyName(Data($0)) })
+
+    /// SHA-256 hex of a regular file of at most `limit` bytes, read in 1 MiB pieces into one
+    /// reused buffer (the executable is tens of megabytes; reading it whole cost a rehearsal
+    /// about a tenth of its time); nil when it cannot be read or is larger than `limit`.
+    static func fileSHA256(_ path: String, limit: Int) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) <= limit else { return nil }
+        var hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var total = 0
+        while true {
+            let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else { return nil }
+            if got == 0 { break }
+            total += got
+            guard total <= limit else { return nil }
+            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0.prefix(got))) }
+        }
+        return ByteEncoding.hex(Array(hasher.finalize()))
+    }
 
     /// The `PRETTY_NAME` value of os-release text, unquoted (os-release(5)).
     package static func prettyName(_ data: Data) -> String? {

@@ -140,16 +140,16 @@ extension PKCS11Module {
     /// answers `C_GetMechanismInfo` for it and signs with it.
     public func capabilities(of token: TokenInfo) throws(PKCS11Error) -> TokenCapabilities {
         var count: CK_ULONG = 0
-        try check("C_GetMechanismList", functions.pointee.C_GetMechanismList!(token.slot, nil, &count), token: token.identity)
+        try check("C_GetMechanismList", PKCS11CallTimes.measure("C_GetMechanismList") { functions.pointee.C_GetMechanismList!(token.slot, nil, &count) }, token: token.identity)
         var types = [CK_MECHANISM_TYPE](repeating: 0, count: Int(count) + 8)
         count = CK_ULONG(types.count)
-        try check("C_GetMechanismList", functions.pointee.C_GetMechanismList!(token.slot, &types, &count), token: token.identity)
+        try check("C_GetMechanismList", PKCS11CallTimes.measure("C_GetMechanismList") { functions.pointee.C_GetMechanismList!(token.slot, &types, &count) }, token: token.identity)
         var mechanisms: [UInt: TokenCapabilities.Mechanism] = [:]
         let used = (KeyAlgorithm.allCases.flatMap { [$0.generationMechanism, $0.signingMechanism] } + [UInt(CKM_AES_KEY_WRAP_PAD)])
             .map { CK_MECHANISM_TYPE($0) }
         for type in Set(types.prefix(Int(count)) + used) {
             var info = CK_MECHANISM_INFO()
-            guard functions.pointee.C_GetMechanismInfo!(token.slot, type, &info) == CKR_OK else { continue }
+            guard (PKCS11CallTimes.measure("C_GetMechanismInfo") { functions.pointee.C_GetMechanismInfo!(token.slot, type, &info) }) == CKR_OK else { continue }
             mechanisms[UInt(type)] = .init(type: UInt(type), minimumKeySize: UInt(info.ulMinKeySize),
                                            maximumKeySize: UInt(info.ulMaxKeySize), flags: UInt(info.flags))
         }

@@ -75,8 +75,10 @@ extension Session {
         let rv: CK_RV = serialized {
             publicTemplate.withPointer { publicPointer, publicCount in
                 privateTemplate.withPointer { privatePointer, privateCount in
-                    functions.C_GenerateKeyPair!(handle, &mechanism, publicPointer, publicCount,
-                                                 privatePointer, privateCount, &publicHandle, &privateHandle)
+                    PKCS11CallTimes.measure("C_GenerateKeyPair") {
+                        functions.C_GenerateKeyPair!(handle, &mechanism, publicPointer, publicCount,
+                                                     privatePointer, privateCount, &publicHandle, &privateHandle)
+                    }
                 }
             }
         }

@@ -60,7 +60,7 @@ public final class PKCS11Module: @unchecked Sendable {
         if let libraryParameters {
             args.pReserved = UnsafeMutableRawPointer(strdup(libraryParameters.text))
         }
-        let rv = withUnsafeMutablePointer(to: &args) { functions.pointee.C_Initialize!(UnsafeMutableRawPointer($0)) }
+        let rv = withUnsafeMutablePointer(to: &args) { pointer in PKCS11CallTimes.measure("C_Initialize") { functions.pointee.C_Initialize!(UnsafeMutableRawPointer(pointer)) } }
         if rv == CKR_ARGUMENTS_BAD && libraryParameters == nil {
             throw .moduleUnavailable(path: path, reason: "it refused to start without module parameters (CKR_ARGUMENTS_BAD); "
                 + "modules such as NSS softokn need their LibraryParameters, given as 'module_parameters' in the plan or site profile")
@@ -84,10 +84,10 @@ public final class PKCS11Module: @unchecked Sendable {
     public func reinitialize() throws(PKCS11Error) {
         initializationLock.lock()
         defer { initializationLock.unlock() }
-        _ = functions.pointee.C_Finalize!(nil)
+        _ = PKCS11CallTimes.measure("C_Finalize") { functions.pointee.C_Finalize!(nil) }
         var args = CK_C_INITIALIZE_ARGS()
         args.flags = CK_FLAGS(CKF_OS_LOCKING_OK)
-        let rv = withUnsafeMutablePointer(to: &args) { functions.pointee.C_Initialize!(UnsafeMutableRawPointer($0)) }
+        let rv = withUnsafeMutablePointer(to: &args) { pointer in PKCS11CallTimes.measure("C_Initialize") { functions.pointee.C_Initialize!(UnsafeMutableRawPointer(pointer)) } }
         if rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED {
             throw .call(function: "C_Initialize", code: ReturnCode(rv), token: nil)
         }
@@ -96,7 +96,7 @@ public final class PKCS11Module: @unchecked Sendable {
     /// Library information: who made the module and which version it is.
     public func info() throws(PKCS11Error) -> ModuleInfo {
         var info = CK_INFO()
-        try check("C_GetInfo", functions.pointee.C_GetInfo!(&info))
+        try check("C_GetInfo", PKCS11CallTimes.measure("C_GetInfo") { functions.pointee.C_GetInfo!(&info) })
         return ModuleInfo(
             manufacturer: FixedText.string(from: info.manufacturerID),
             description: FixedText.string(from: info.libraryDescription),
@@ -111,10 +111,10 @@ public final class PKCS11Module: @unchecked Sendable {
         // A token inserted (or initialised) between the sizing call and the listing call makes the
         // list grow; ask again rather than fail.
         for attempt in 1...5 {
-            try check("C_GetSlotList", functions.pointee.C_GetSlotList!(CK_BBOOL(CK_TRUE), nil, &count))
+            try check("C_GetSlotList", PKCS11CallTimes.measure("C_GetSlotList") { functions.pointee.C_GetSlotList!(CK_BBOOL(CK_TRUE), nil, &count) })
             slots = [CK_SLOT_ID](repeating: 0, count: Int(count) + 1)
             count = CK_ULONG(slots.count)
-            let rv = functions.pointee.C_GetSlotList!(CK_BBOOL(CK_TRUE), &slots, &count)
+            let rv = PKCS11CallTimes.measure("C_GetSlotList") { functions.pointee.C_GetSlotList!(CK_BBOOL(CK_TRUE), &slots, &count) }
             if rv == CKR_BUFFER_TOO_SMALL && attempt < 5 { continue }
             try check("C_GetSlotList", rv)
             break
@@ -124,7 +124,7 @@ public final class PKCS11Module: @unchecked Sendable {
             var info = CK_TOKEN_INFO()
             // A token pulled out, or broken, since the slot list was read cannot describe itself;
             // it is left out rather than hiding every other token behind its error.
-            guard functions.pointee.C_GetTokenInfo!(slot, &info) == CKR_OK else { continue }
+            guard (PKCS11CallTimes.measure("C_GetTokenInfo") { functions.pointee.C_GetTokenInfo!(slot, &info) }) == CKR_OK else { continue }
             result.append(TokenInfo(slot: slot, info: info))
         }
         return result.sorted { ($0.identity.label, $0.identity.serial) < ($1.identity.label, $1.identity.serial) }
@@ -133,7 +133,7 @@ public final class PKCS11Module: @unchecked Sendable {
     /// Re-reads one token's state, for instance to report its PIN counters after a failed login.
     func refreshedInfo(slot: CK_SLOT_ID) -> TokenInfo? {
         var info = CK_TOKEN_INFO()
-        guard functions.pointee.C_GetTokenInfo!(slot, &info) == CKR_OK else { return nil }
+        guard (PKCS11CallTimes.measure("C_GetTokenInfo") { functions.pointee.C_GetTokenInfo!(slot, &info) }) == CKR_OK else { return nil }
         return TokenInfo(slot: slot, info: info)
     }
 
@@ -164,7 +164,7 @@ public final class PKCS11Module: @unchecked Sendable {
     public func openSession(on token: TokenInfo) throws(PKCS11Error) -> Session {
         var handle: CK_SESSION_HANDLE = 0
         let flags = CK_FLAGS(CKF_SERIAL_SESSION | CKF_RW_SESSION)
-        try check("C_OpenSession", functions.pointee.C_OpenSession!(token.slot, flags, nil, nil, &handle), token: token.identity)
+        try check("C_OpenSession", PKCS11CallTimes.measure("C_OpenSession") { functions.pointee.C_OpenSession!(token.slot, flags, nil, nil, &handle) }, token: token.identity)
         return Session(module: self, token: token, handle: handle)
     }
 

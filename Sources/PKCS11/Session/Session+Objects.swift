@@ -4,14 +4,14 @@ extension Session {
     /// Handles of every object matching `template` that this session can see.
     func findObjects(_ template: AttributeTemplate) throws(PKCS11Error) -> [CK_OBJECT_HANDLE] {
         try serialized { () throws(PKCS11Error) -> [CK_OBJECT_HANDLE] in
-            let rv = template.withPointer { functions.C_FindObjectsInit!(handle, $0, $1) }
+            let rv = template.withPointer { pointer, count in PKCS11CallTimes.measure("C_FindObjectsInit") { functions.C_FindObjectsInit!(handle, pointer, count) } }
             try check("C_FindObjectsInit", rv)
-            defer { _ = functions.C_FindObjectsFinal!(handle) }
+            defer { _ = PKCS11CallTimes.measure("C_FindObjectsFinal") { functions.C_FindObjectsFinal!(handle) } }
             var found: [CK_OBJECT_HANDLE] = []
             var batch = [CK_OBJECT_HANDLE](repeating: 0, count: 64)
             while true {
                 var count: CK_ULONG = 0
-                try check("C_FindObjects", functions.C_FindObjects!(handle, &batch, CK_ULONG(batch.count), &count))
+                try check("C_FindObjects", PKCS11CallTimes.measure("C_FindObjects") { functions.C_FindObjects!(handle, &batch, CK_ULONG(batch.count), &count) })
                 if count == 0 { break }
                 found.append(contentsOf: batch.prefix(Int(count)))
             }
@@ -23,14 +23,14 @@ extension Session {
     func attribute(_ type: UInt, of object: CK_OBJECT_HANDLE) throws(PKCS11Error) -> [UInt8]? {
         try serialized { () throws(PKCS11Error) -> [UInt8]? in
             var query = CK_ATTRIBUTE(type: CK_ATTRIBUTE_TYPE(type), pValue: nil, ulValueLen: 0)
-            var rv = functions.C_GetAttributeValue!(handle, object, &query, 1)
+            var rv = PKCS11CallTimes.measure("C_GetAttributeValue") { functions.C_GetAttributeValue!(handle, object, &query, 1) }
             if rv == CKR_ATTRIBUTE_SENSITIVE || rv == CKR_ATTRIBUTE_TYPE_INVALID { return nil }
             try check("C_GetAttributeValue", rv)
             if query.ulValueLen == KC_CK_UNAVAILABLE_INFORMATION { return nil }
             var value = [UInt8](repeating: 0, count: Int(query.ulValueLen))
             rv = value.withUnsafeMutableBytes { buffer in
                 query.pValue = buffer.baseAddress
-                return functions.C_GetAttributeValue!(handle, object, &query, 1)
+                return PKCS11CallTimes.measure("C_GetAttributeValue") { functions.C_GetAttributeValue!(handle, object, &query, 1) }
             }
             if rv == CKR_ATTRIBUTE_SENSITIVE || rv == CKR_ATTRIBUTE_TYPE_INVALID { return nil }
             try check("C_GetAttributeValue", rv)
@@ -56,7 +56,7 @@ extension Session {
     }
 
     func destroy(_ object: CK_OBJECT_HANDLE) throws(PKCS11Error) {
-        let rv = serialized { functions.C_DestroyObject!(handle, object) }
+        let rv = serialized { PKCS11CallTimes.measure("C_DestroyObject") { functions.C_DestroyObject!(handle, object) } }
         try check("C_DestroyObject", rv)
     }
 }

@@ -50,7 +50,7 @@ public final class Session: @unchecked Sendable {
         let attempt = { () -> CK_RV in
             self.serialized {
                 pin.withBytes { bytes in
-                    self.functions.C_Login!(self.handle, userType, UnsafeMutablePointer(mutating: bytes.baseAddress), CK_ULONG(bytes.count))
+                    PKCS11CallTimes.measure("C_Login") { self.functions.C_Login!(self.handle, userType, UnsafeMutablePointer(mutating: bytes.baseAddress), CK_ULONG(bytes.count)) }
                 }
             }
         }
@@ -58,7 +58,7 @@ public final class Session: @unchecked Sendable {
         if rv == CKR_USER_ALREADY_LOGGED_IN {
             // Login state is shared by every session on the token; an earlier login must not let
             // this PIN through unchecked, so log out and check it.
-            _ = serialized { functions.C_Logout!(handle) }
+            _ = serialized { PKCS11CallTimes.measure("C_Logout") { functions.C_Logout!(handle) } }
             rv = attempt()
         }
         let so = userType == CK_USER_TYPE(CKU_SO)
@@ -73,7 +73,7 @@ public final class Session: @unchecked Sendable {
     }
 
     public func logout() throws(PKCS11Error) {
-        let rv = serialized { functions.C_Logout!(handle) }
+        let rv = serialized { PKCS11CallTimes.measure("C_Logout") { functions.C_Logout!(handle) } }
         if rv == CKR_USER_NOT_LOGGED_IN { return }
         try check("C_Logout", rv, during: "logout")
     }
@@ -83,17 +83,17 @@ public final class Session: @unchecked Sendable {
         serialized {
             guard !closed else { return }
             closed = true
-            _ = functions.C_CloseSession!(handle)
+            _ = PKCS11CallTimes.measure("C_CloseSession") { functions.C_CloseSession!(handle) }
         }
     }
 
     /// Random bytes from the token's generator.
     public func randomBytes(_ count: Int) throws(PKCS11Error) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
-        let rv = serialized { functions.C_GenerateRandom!(handle, &bytes, CK_ULONG(count)) }
+        let rv = serialized { PKCS11CallTimes.measure("C_GenerateRandom") { functions.C_GenerateRandom!(handle, &bytes, CK_ULONG(count)) } }
         try check("C_GenerateRandom", rv)
         return bytes
     }
 
-    deinit { if !closed { _ = functions.C_CloseSession!(handle) } }
+    deinit { if !closed { _ = PKCS11CallTimes.measure("C_CloseSession") { functions.C_CloseSession!(handle) } } }
 }

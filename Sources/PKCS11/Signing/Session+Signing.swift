@@ -36,15 +36,15 @@ extension Session {
                 var mechanism = CK_MECHANISM(mechanism: CK_MECHANISM_TYPE(type),
                                              pParameter: parameters == nil ? nil : buffer.baseAddress,
                                              ulParameterLen: CK_ULONG(buffer.count))
-                return functions.C_SignInit!(handle, &mechanism, key.privateHandle)
+                return PKCS11CallTimes.measure("C_SignInit") { functions.C_SignInit!(handle, &mechanism, key.privateHandle) }
             }
             try check("C_SignInit", initRV, during: "signing with '\(key.label)'")
             var input = data
             var length: CK_ULONG = 0
             // Sizing call first; it does not end the operation.
-            try check("C_Sign", functions.C_Sign!(handle, &input, CK_ULONG(input.count), nil, &length), during: "signing with '\(key.label)'")
+            try check("C_Sign", PKCS11CallTimes.measure("C_Sign") { functions.C_Sign!(handle, &input, CK_ULONG(input.count), nil, &length) }, during: "signing with '\(key.label)'")
             var signature = [UInt8](repeating: 0, count: Int(length))
-            try check("C_Sign", functions.C_Sign!(handle, &input, CK_ULONG(input.count), &signature, &length), during: "signing with '\(key.label)'")
+            try check("C_Sign", PKCS11CallTimes.measure("C_Sign") { functions.C_Sign!(handle, &input, CK_ULONG(input.count), &signature, &length) }, during: "signing with '\(key.label)'")
             return Array(signature.prefix(Int(length)))
         }
     }

@@ -22,7 +22,7 @@ extension PKCS11Module {
         }
         var paddedLabel = FixedText.paddedLabel(label)
         let rv = soPIN.withBytes { pin in
-            functions.pointee.C_InitToken!(blank.slot, UnsafeMutablePointer(mutating: pin.baseAddress), CK_ULONG(pin.count), &paddedLabel)
+            PKCS11CallTimes.measure("C_InitToken") { functions.pointee.C_InitToken!(blank.slot, UnsafeMutablePointer(mutating: pin.baseAddress), CK_ULONG(pin.count), &paddedLabel) }
         }
         try check("C_InitToken", rv, token: blank.identity)
 
@@ -33,7 +33,7 @@ extension PKCS11Module {
         try session.loginSecurityOfficer(pin: soPIN)
         let initRV: CK_RV = session.serialized {
             userPIN.withBytes { pin in
-                functions.pointee.C_InitPIN!(session.handle, UnsafeMutablePointer(mutating: pin.baseAddress), CK_ULONG(pin.count))
+                PKCS11CallTimes.measure("C_InitPIN") { functions.pointee.C_InitPIN!(session.handle, UnsafeMutablePointer(mutating: pin.baseAddress), CK_ULONG(pin.count)) }
             }
         }
         try session.check("C_InitPIN", initRV, during: "setting the user PIN")

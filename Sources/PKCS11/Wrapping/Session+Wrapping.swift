@@ -22,9 +22,9 @@ extension Session {
             .add(UInt(CKA_ENCRYPT), bool: false)
             .add(UInt(CKA_DECRYPT), bool: false)
             .add(UInt(CKA_LABEL), string: label)
-        secret.withBytes { template.add(UInt(CKA_VALUE), secret: $0) }
+        _ = secret.withBytes { template.add(UInt(CKA_VALUE), secret: $0) }
         var object: CK_OBJECT_HANDLE = 0
-        let rv = serialized { template.withPointer { functions.C_CreateObject!(handle, $0, $1, &object) } }
+        let rv = serialized { template.withPointer { pointer, count in PKCS11CallTimes.measure("C_CreateObject") { functions.C_CreateObject!(handle, pointer, count, &object) } } }
         try check("C_CreateObject", rv, during: "loading the wrapping key")
         return WrappingKey(label: label, handle: object)
     }
@@ -39,9 +39,9 @@ extension Session {
         try serialized { () throws(PKCS11Error) -> [UInt8] in
             var ck = CK_MECHANISM(mechanism: CK_MECHANISM_TYPE(mechanism.mechanism), pParameter: nil, ulParameterLen: 0)
             var length: CK_ULONG = 0
-            try check("C_WrapKey", functions.C_WrapKey!(handle, &ck, wrappingKey.handle, key.privateHandle, nil, &length), during: "wrapping '\(key.label)'")
+            try check("C_WrapKey", PKCS11CallTimes.measure("C_WrapKey") { functions.C_WrapKey!(handle, &ck, wrappingKey.handle, key.privateHandle, nil, &length) }, during: "wrapping '\(key.label)'")
             var wrapped = [UInt8](repeating: 0, count: Int(length))
-            try check("C_WrapKey", functions.C_WrapKey!(handle, &ck, wrappingKey.handle, key.privateHandle, &wrapped, &length), during: "wrapping '\(key.label)'")
+            try check("C_WrapKey", PKCS11CallTimes.measure("C_WrapKey") { functions.C_WrapKey!(handle, &ck, wrappingKey.handle, key.privateHandle, &wrapped, &length) }, during: "wrapping '\(key.label)'")
             return Array(wrapped.prefix(Int(length)))
         }
     }
@@ -73,8 +73,10 @@ extension Session {
             return serialized {
                 var input = wrapped
                 var ck = CK_MECHANISM(mechanism: CK_MECHANISM_TYPE(mechanism.mechanism), pParameter: nil, ulParameterLen: 0)
-                return privateTemplate.withPointer {
-                    functions.C_UnwrapKey!(handle, &ck, wrappingKey.handle, &input, CK_ULONG(input.count), $0, $1, &privateHandle)
+                return privateTemplate.withPointer { pointer, count in
+                    PKCS11CallTimes.measure("C_UnwrapKey") {
+                        functions.C_UnwrapKey!(handle, &ck, wrappingKey.handle, &input, CK_ULONG(input.count), pointer, count, &privateHandle)
+                    }
                 }
             }
         }
@@ -89,7 +91,7 @@ extension Session {
             .add(UInt(CKA_EC_PARAMS), bytes: parameters)
             .add(UInt(CKA_EC_POINT), bytes: [0x04, UInt8(point.count)] + point)
         var publicHandle: CK_OBJECT_HANDLE = 0
-        let createRV = serialized { publicTemplate.withPointer { functions.C_CreateObject!(handle, $0, $1, &publicHandle) } }
+        let createRV = serialized { publicTemplate.withPointer { pointer, count in PKCS11CallTimes.measure("C_CreateObject") { functions.C_CreateObject!(handle, pointer, count, &publicHandle) } } }
         do throws(PKCS11Error) {
             try check("C_CreateObject", createRV, during: "restoring '\(policy.label)'")
             let key = TokenKey(label: policy.label, id: id, algorithm: algorithm, subjectPublicKeyInfo: spki,
@@ -118,7 +120,7 @@ extension Session {
     ///   token still reports the key extractable; a call error when it refuses the change.
     public func forbidExtraction(_ key: TokenKey) throws(PKCS11Error) -> TokenKey {
         let template = AttributeTemplate().add(UInt(CKA_EXTRACTABLE), bool: false)
-        let rv = serialized { template.withPointer { functions.C_SetAttributeValue!(handle, key.privateHandle, $0, $1) } }
+        let rv = serialized { template.withPointer { pointer, count in PKCS11CallTimes.measure("C_SetAttributeValue") { functions.C_SetAttributeValue!(handle, key.privateHandle, pointer, count) } } }
         try check("C_SetAttributeValue", rv, during: "making '\(key.label)' non-extractable after its backup")
         let attributes = try readAttributes(of: key.privateHandle)
         guard attributes.extractable == false, attributes.sensitive == true else {

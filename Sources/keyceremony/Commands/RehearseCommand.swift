@@ -35,8 +35,19 @@ struct RehearseCommand: ParsableCommand {
         days, since notary's client re-signs, at every publish, a root expiring within 6 months, and \
         the release team could not publish with the delegated key under a shorter-lived root.
 
+        --timings FILE writes, after the run, where its wall time went, as JSON (schema 1; every \
+        duration in nanoseconds of the monotonic clock): "total", "prepare" (tokens and online \
+        keys) and each stage ("planning", "ceremony", "verification"), each split into token time \
+        (every PKCS#11 call, timed in the token layer, with a count and time per function such as \
+        C_Sign or C_GenerateKeyPair), SLIP-39 KDF time (the PBKDF2 rounds), and the tool's own \
+        overhead = wall - token - KDF (of which "flush_ns" waiting for fsync); "overhead_per_token" is \
+        their ratio. It holds no PIN, key \
+        or metadata, must lie outside DIR, and is never part of a bundle or transcript. A \
+        rehearsal starts no other process and contacts no peer.
+
         Examples:
           keyceremony rehearse --out /tmp/rehearsal
+          keyceremony rehearse --out /tmp/r --timings /tmp/timings.json
           keyceremony rehearse --out /tmp/rehearsal --dialect tuf
           keyceremony rehearse --out /tmp/r --online-keys /tmp/keys --gun example.com/app
         """
@@ -54,6 +65,9 @@ struct RehearseCommand: ParsableCommand {
     @Option(help: "The GUN (repository name); with --online-keys, the GUN the server's keys are for.")
     var gun: String?
 
+    @Option(help: ArgumentHelp("Write where the rehearsal's time went (tokens, SLIP-39 KDF, the tool's own overhead) to this new JSON file, outside --out.", valueName: "file"))
+    var timings: String?
+
     /// The option this command had before its network code moved to keyceremony-online.
     @Option(help: .hidden)
     var notaryServer: String?
@@ -66,6 +80,14 @@ struct RehearseCommand: ParsableCommand {
         if onlineKeys != nil && gun == nil { throw ValidationError("--online-keys needs --gun: the GUN the server's keys are for") }
         if gun != nil && dialect == "tuf" { throw ValidationError("--gun is for the notary dialect") }
         if onlineKeys != nil && dialect == "tuf" { throw ValidationError("--online-keys is for the notary dialect") }
+        if let timings {
+            let file = URL(fileURLWithPath: timings).standardizedFileURL.path
+            let directory = URL(fileURLWithPath: out).standardizedFileURL.path
+            if file == directory || file.hasPrefix(directory.hasSuffix("/") ? directory : directory + "/") {
+                throw ValidationError("--timings must name a file outside --out, so that no timing data lands in a rehearsal's folders")
+            }
+            if FileManager.default.fileExists(atPath: file) { throw ValidationError("--timings: '\(file)' already exists; it is never written over") }
+        }
     }
 
     func run() throws {
@@ -77,6 +99,7 @@ struct RehearseCommand: ParsableCommand {
                 throw CommandFailure.exit(error, usage: true)
             }
         }
+        let start = TimingMark.now()
         let rehearsal = Rehearsal(directory: URL(fileURLWithPath: out), dialect: Dialect(rawValue: dialect)!,
                                   repository: gun, serverKeys: serverKeys)
         do {
@@ -86,6 +109,7 @@ struct RehearseCommand: ParsableCommand {
         } catch {
             throw CommandFailure.exit(error, usage: error is Rehearsal.Failure)
         }
+        let prepared = TimingMark.now()
         let outcomes: [Rehearsal.Outcome]
         do {
             outcomes = try rehearsal.run()
@@ -115,6 +139,21 @@ struct RehearseCommand: ParsableCommand {
             for problem in outcome.bundle.problems { print("    \(problem)") }
         }
         print("\nVerification: \(failed ? "FAILED" : "passed") for every stage")
+        if let timings {
+            let report = RehearsalTimings(total: TimingSpan(from: start, to: TimingMark.now()), prepare: TimingSpan(from: start, to: prepared),
+                                          stages: outcomes.map(\.timing))
+            do {
+                try SafeFile.create(URL(fileURLWithPath: timings), contents: try report.json())
+            } catch {
+                throw CommandFailure.exit(error)
+            }
+            print("Timings: \(timings): wall \(Self.seconds(report.total.wallNanoseconds)), tokens \(Self.seconds(report.total.tokenNanoseconds)) "
+                + "(\(report.total.tokenCalls) PKCS#11 calls), SLIP-39 KDF \(Self.seconds(report.total.kdf.nanoseconds)), "
+                + "overhead \(Self.seconds(UInt64(max(0, report.total.overheadNanoseconds))))"
+                + (report.overheadPerToken.map { String(format: " (%.2f × token time)", $0) } ?? ""))
+        }
         if failed { throw ExitCode(1) }
     }
+
+    private static func seconds(_ nanoseconds: UInt64) -> String { String(format: "%.3f s", Double(nanoseconds) / 1e9) }
 }
