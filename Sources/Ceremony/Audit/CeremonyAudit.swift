@@ -97,8 +97,10 @@ package enum CeremonyAudit {
 
         // A failed ceremony: what happened, and which keys were left on which tokens.
         if failedFolder || failedRun {
-            report.failure = records.compactMap { if case .error(let error) = $0.event { return error.message } else { return nil } }.last
-                ?? "the transcript ends without a seal or an error record"
+            let lastError = records.compactMap { record -> String? in
+                if case .error(let error) = record.event { return error.message } else { return nil }
+            }.last
+            report.failure = lastError ?? "the transcript ends without a seal or an error record"
             report.findings.append(AuditFinding(.failure, at: AuditFinding.record(records.last?.seq ?? 1), expected: "a sealed transcript",
                                                 found: "stopped at step \(report.steps.last.map { "\($0.number)" } ?? "none")",
                                                 "the ceremony did not finish: \(report.failure!)"))
