@@ -106,10 +106,17 @@ public struct PathVerifier: Sendable {
             versioned.append((version, name))
         }
         versioned.sort { $0.0 < $1.0 }
-        var rootFiles: [MetadataFile] = []
-        for (_, name) in versioned {
-            rootFiles.append(try Self.read(directory.appendingPathComponent(name).path))
+        let inOrder = versioned.map(\.1)
+        // Read on all cores (a chain may be thousands of files); the first failure in version
+        // order is reported, as reading one after another would.
+        let reads = ParallelWork.map(versioned.count) { index in
+            Result { () throws(InputError) in
+                try Self.read(directory.appendingPathComponent(inOrder[index], isDirectory: false).path)
+            }
         }
+        var rootFiles: [MetadataFile] = []
+        rootFiles.reserveCapacity(reads.count)
+        for read in reads { rootFiles.append(try read.get()) }
         if names.contains("root.json") {
             rootFiles.append(try Self.read(directory.appendingPathComponent("root.json").path))
         }

@@ -36,7 +36,7 @@ public struct RootVerifier: Sendable {
         // The parsed roots are released on another thread, beside whatever comes next.
         defer { ParallelWork.releaseElsewhere(parsed) }
         let memo = KeyDecodingMemo()
-        let reads = ParallelWork.map(files.count) { index in readChainRoot(files[index], memo: memo) }
+        let reads = ParallelWork.map(files.count) { index in readChainRoot(files[index], memo: memo, checkingAhead: true) }
         for read in reads {
             findings += read.findings
             if let root = read.root { parsed.append(root) }
@@ -45,7 +45,7 @@ public struct RootVerifier: Sendable {
 
         var current: ChainRoot
         if let trusted {
-            let read = readChainRoot(trusted, memo: memo)
+            let read = readChainRoot(trusted, memo: memo, checkingAhead: true)
             findings += read.findings
             guard var trustedRoot = read.root else {
                 return ChainResult(newest: nil, newestFile: nil, findings: findings)
@@ -53,14 +53,12 @@ public struct RootVerifier: Sendable {
             let given = parsed
             parsed.removeAll { $0.root.version <= trustedRoot.root.version }
             precomputeVerdicts(first: &trustedRoot, then: &parsed)
-            precomputeOwnFindings(&parsed)
             checkRoot(trustedRoot, findings: &findings)
             checkAgainstTrusted(given, trusted: trustedRoot.root, trustedFile: trustedRoot.file.name, findings: &findings)
             current = trustedRoot
         } else if var first = parsed.first {
             parsed.removeFirst()
             precomputeVerdicts(first: &first, then: &parsed)
-            precomputeOwnFindings(&parsed)
             checkRoot(first, findings: &findings)
             current = first
         } else {
@@ -103,34 +101,37 @@ public struct RootVerifier: Sendable {
         let ringFindings: [Finding]
         /// Verdicts on the file's signatures worked out ahead of the walk, by position.
         var verdicts: [SignatureVerdict?] = []
-        /// What ``checkRoot(_:findings:)`` finds, worked out ahead of the walk.
+        /// What ``checkRoot(_:findings:)`` finds, worked out while reading (``readChainRoot(_:memo:checkingAhead:)``).
         var ownFindings: [Finding]?
     }
 
-    /// Works out, on all cores, what ``checkRoot(_:findings:)`` finds for each root (which
-    /// depends on the root and its verdicts alone), for the walk to report in order.
-    private func precomputeOwnFindings(_ roots: inout [ChainRoot]) {
-        let planned = roots
-        let found = ParallelWork.map(planned.count) { index in
-            var findings: [Finding] = []
-            checkRoot(planned[index], findings: &findings)
-            return findings
-        }
-        for index in roots.indices { roots[index].ownFindings = found[index] }
-    }
 
     /// Reads one root file into a ``ChainRoot``, or the findings that stop it.
-    func readChainRoot(_ file: MetadataFile, memo: KeyDecodingMemo? = nil) -> (findings: [Finding], root: ChainRoot?) {
+    ///
+    /// - Parameter checkingAhead: also check the signatures by the root's own root keys and
+    ///   work out what ``checkRoot(_:findings:)`` finds (both depend on this root alone), so
+    ///   that a chain does that work on all cores while it reads, for the walk to report in order.
+    func readChainRoot(_ file: MetadataFile, memo: KeyDecodingMemo? = nil,
+                       checkingAhead: Bool = false) -> (findings: [Finding], root: ChainRoot?) {
         var findings: [Finding] = []
         guard let parsed = ParsedFile.read(file, findings: &findings),
               let root = readRoot(parsed, findings: &findings) else { return (findings, nil) }
         var ringFindings: [Finding] = []
         let ring = ring(for: root, file: parsed.name, memo: memo, findings: &ringFindings)
-        return (findings, ChainRoot(file: parsed, root: root, ring: ring, ringFindings: ringFindings))
+        var chainRoot = ChainRoot(file: parsed, root: root, ring: ring, ringFindings: ringFindings)
+        if checkingAhead, let role = root.roles["root"] {
+            chainRoot.verdicts = SignatureCounter.verdicts(parsed.envelope.signatures, message: parsed.message, roleKeys: role,
+                                                           ring: ring, dialect: root.dialect)
+            var own: [Finding] = []
+            checkRoot(chainRoot, findings: &own)
+            chainRoot.ownFindings = own
+        }
+        return (findings, chainRoot)
     }
 
-    /// Checks, on all cores, every signature the walk will count: each root's signatures by
-    /// the root keys of its own version and of the version before it. A signature the walk
+    /// Checks, on all cores, every signature the walk will count that reading has not checked
+    /// already: each root's signatures by the root keys of the version before it (those by its
+    /// own were checked as it was read). A signature the walk
     /// needs under another key (an unusual chain with two roots of one version) is checked
     /// when it is counted, so the verdicts never change what is reported, only when the
     /// work is done.
@@ -149,6 +150,7 @@ public struct RootVerifier: Sendable {
             var allowed = Set(root.root.roles["root"]?.keyIDs ?? [])
             if let previous { allowed.formUnion(previous.root.roles["root"]?.keyIDs ?? []) }
             for (position, signature) in root.file.envelope.signatures.enumerated() where allowed.contains(signature.keyID) {
+                if position < root.verdicts.count, root.verdicts[position] != nil { continue }  // checked while reading
                 let source = root.ring.usable[signature.keyID] != nil ? root.ring : previous?.ring
                 guard let source, let material = source.usable[signature.keyID] else { continue }
                 checks.append(Check(root: index, position: position, signature: signature, material: material,
