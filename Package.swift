@@ -21,10 +21,12 @@ let package = Package(
         // The PKCS#11 2.40 C API (p11-kit's pkcs11.h) plus a dlopen shim; no module is linked.
         .target(name: "CPKCS11", linkerSettings: [.linkedLibrary("dl")]),
         // Safe Swift token layer: nothing above it touches raw pointers.
+        // Process-wide counts and durations of named operations (token calls, KDF rounds, flushes).
+        .target(name: "OperationTiming"),
         .target(
             name: "PKCS11",
             dependencies: [
-                "CPKCS11",
+                "CPKCS11", "OperationTiming",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -44,7 +46,7 @@ let package = Package(
         .target(
             name: "Ceremony",
             dependencies: [
-                "PKCS11", "TrustMetadata", "SLIP39",
+                "PKCS11", "TrustMetadata", "SLIP39", "OperationTiming",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Yams", package: "Yams"),
@@ -54,6 +56,7 @@ let package = Package(
         .target(
             name: "SLIP39",
             dependencies: [
+                "OperationTiming",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

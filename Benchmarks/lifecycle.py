@@ -21,7 +21,6 @@ that take the most time. Writes everything, every run's raw timings included, as
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -29,21 +28,11 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import machine  # noqa: E402  (one description of the machine for both harnesses)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEYCEREMONY = os.environ.get("KEYCEREMONY_BINARY") or os.path.join(ROOT, ".build", "release", "keyceremony")
-
-
-def machine():
-    model = ""
-    try:
-        with open("/proc/cpuinfo") as f:
-            model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    with open("/proc/meminfo") as f:
-        memory_kib = int(next(line.split()[1] for line in f if line.startswith("MemTotal")))
-    return dict(nproc=os.cpu_count(), cpu=model, memory_gib=round(memory_kib / 1048576, 1),
-                kernel=platform.release(), load_average=[round(x, 2) for x in os.getloadavg()])
 
 
 def rehearse(binary, dialect):
