@@ -118,16 +118,7 @@ public struct CanonicalJSONEncoder {
     /// Whether `a` sorts before `b` by UTF-8 bytes (Python's and Go's string order).
     static func precedes(_ a: String, _ b: String) -> Bool {
         var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let common = min(x.count, y.count)
-                if common > 0, let xs = x.baseAddress, let ys = y.baseAddress {
-                    let order = memcmp(xs, ys, common)
-                    if order != 0 { return order < 0 }
-                }
-                return x.count < y.count
-            }
-        }
+        return a.withUTF8 { x in b.withUTF8 { y in utf8Order(x, y) < 0 } }
     }
 
     static func writeInteger(_ value: Int64, into output: inout [UInt8]) {

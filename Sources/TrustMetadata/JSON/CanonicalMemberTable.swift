@@ -87,29 +87,19 @@ struct CanonicalMemberTable: Sendable {
             canonical.withUnsafeBufferPointer { all -> Int? in
                 if hint >= 0, hint < members.count {
                     let member = members[hint]
-                    if Self.compare(UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]), key) == 0 { return hint }
+                    if utf8Order(UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]), key) == 0 { return hint }
                 }
                 var low = 0, high = members.count
                 while low < high {
                     let middle = (low + high) / 2
                     let member = members[middle]
-                    let order = Self.compare(UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]), key)
+                    let order = utf8Order(UnsafeBufferPointer(rebasing: all[member.nameStart..<member.nameEnd]), key)
                     if order == 0 { return middle }
                     if order < 0 { low = middle + 1 } else { high = middle }
                 }
                 return nil
             }
         }
-    }
-
-    /// Byte order of two names: negative, zero or positive.
-    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-        let common = min(a.count, b.count)
-        if common > 0 {
-            let order = memcmp(a.baseAddress!, b.baseAddress!, common)
-            if order != 0 { return Int(order) }
-        }
-        return a.count - b.count
     }
 
     /// The single pass: validates and writes the canonical bytes of one value at a time.
@@ -186,7 +176,7 @@ struct CanonicalMemberTable: Sendable {
                 guard position < input.count, input[position] == UInt8(ascii: "\"") else { throw Refused() }
                 let name = try string()
                 if let previous {
-                    let order = CanonicalMemberTable.compare(UnsafeBufferPointer(start: output + previous.start, count: previous.end - previous.start),
+                    let order = utf8Order(UnsafeBufferPointer(start: output + previous.start, count: previous.end - previous.start),
                                                              UnsafeBufferPointer(start: output + name.start, count: name.end - name.start))
                     guard order < 0 else { throw Refused() }
                 }

@@ -39,3 +39,14 @@ public func isSameText(_ lhs: String, _ rhs: String) -> Bool {
         rhs.withUTF8 { b in count == 0 || memcmp(a.baseAddress!, b.baseAddress!, count) == 0 }
     }
 }
+
+/// The byte order of two UTF-8 buffers (Python's and Go's string order): negative if `a` sorts
+/// first, zero if they are the same bytes, positive if `b` sorts first.
+func utf8Order(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    let common = min(a.count, b.count)
+    if common > 0 {
+        let order = memcmp(a.baseAddress!, b.baseAddress!, common)
+        if order != 0 { return Int(order) }
+    }
+    return a.count - b.count
+}
