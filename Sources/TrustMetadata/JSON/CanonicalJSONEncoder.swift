@@ -32,21 +32,21 @@ public struct CanonicalJSONEncoder {
         return output
     }
 
-    /// The canonical bytes of `object` with the value of its member `name` replaced by
-    /// `canonical`, that value's canonical bytes computed elsewhere (a
-    /// ``CanonicalMemberTable`` read straight from a file).
-    static func encode(_ object: JSONObject, substituting name: String, with canonical: [UInt8],
+    /// The canonical bytes of `object` with the values of some members replaced by their
+    /// canonical bytes computed elsewhere (a ``CanonicalMemberTable`` read straight from a
+    /// file, a value found again in a ``ParsedValueMemo``).
+    static func encode(_ object: JSONObject, substituting known: [KnownCanonical],
                        reservingCapacity capacity: Int) throws(UnrepresentableValue) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(capacity)
         output.append(UInt8(ascii: "{"))
         let members = object.members
         for (n, i) in sortedMemberIndices(object).enumerated() {
-            if isSameText(members[i].name, name) {
+            if let replacement = known.first(where: { isSameText($0.name, members[i].name) }) {
                 if n > 0 { output.append(UInt8(ascii: ",")) }
-                writeString(name, into: &output)
+                writeString(replacement.name, into: &output)
                 output.append(UInt8(ascii: ":"))
-                output.append(contentsOf: canonical)
+                output.append(contentsOf: replacement.canonical)
             } else {
                 try writeMember(members[i], first: n == 0, into: &output)
             }
@@ -160,4 +160,13 @@ public struct CanonicalJSONEncoder {
         }
         output.append(UInt8(ascii: "\""))
     }
+}
+
+/// The canonical bytes of one member's value, worked out before the object holding it is
+/// encoded (``CanonicalJSONEncoder/encode(_:substituting:reservingCapacity:)``).
+struct KnownCanonical: Sendable {
+    /// The member's name.
+    var name: String
+    /// The canonical bytes of its value.
+    var canonical: [UInt8]
 }

@@ -99,11 +99,11 @@ public struct JSONObject: Hashable, Sendable {
     }
 
     /// The members except those named (compared as bytes), keeping order: the fields a model does not know.
-    public func removing(_ names: Set<String>) -> JSONObject {
-        let exact = Set(names.map(ExactText.init))
+    ///
+    /// - Parameter names: a few names (a model's fields), scanned for each member: no hashing.
+    public func removing(_ names: [String]) -> JSONObject {
         var rest = JSONObject()
-        rest.members.reserveCapacity(members.count)
-        for member in members where !exact.contains(ExactText(member.name)) {
+        for member in members where !names.contains(where: { isSameText($0, member.name) }) {
             rest.append(member.name, member.value)
         }
         return rest
@@ -111,6 +111,10 @@ public struct JSONObject: Hashable, Sendable {
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.members.count == rhs.members.count else { return false }
+        // One stored object (a value shared through ``ParsedValueMemo``) is equal to itself.
+        if lhs.members.withUnsafeBufferPointer({ $0.baseAddress }) == rhs.members.withUnsafeBufferPointer({ $0.baseAddress }) {
+            return true
+        }
         for member in lhs.members where rhs[member.name] != member.value { return false }
         return true
     }

@@ -19,10 +19,15 @@ public struct JSONParser {
     private var inSigned = false
     /// `signed.targets`, when it was read into a table; the tree then holds `{}` in its place.
     private var deferredTargets: CanonicalMemberTable?
+    /// Canonical bytes of the members of `signed` found in ``memo``.
+    private var knownCanonical: [KnownCanonical] = []
+    /// Where `signed.keys` and `signed.roles` already read in this verification are found again.
+    private let memo: ParsedValueMemo?
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>, defersTargets: Bool = false) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, defersTargets: Bool = false, memo: ParsedValueMemo? = nil) {
         self.bytes = bytes
         self.defersTargets = defersTargets
+        self.memo = memo
     }
 
     /// Parses a whole document; anything but whitespace after the value is an error.
@@ -37,15 +42,30 @@ public struct JSONParser {
     /// ``CanonicalMemberTable`` instead of a tree when it is in the table's subset. The tree
     /// then has an empty object in its place. Values and errors are otherwise exactly those
     /// of ``parse(_:)-(([UInt8]))``.
-    static func parseDeferringTargets(_ bytes: [UInt8]) throws(JSONParseError) -> (JSONValue, CanonicalMemberTable?) {
+    ///
+    /// - Parameter memo: where `signed.keys` and `signed.roles` are looked up by their bytes
+    ///   before they are parsed, and kept after (``ParsedValueMemo``).
+    static func parseDeferringTargets(_ bytes: [UInt8], memo: ParsedValueMemo? = nil) throws(JSONParseError) -> DeferredDocument {
         let result = bytes.withUnsafeBufferPointer { buffer in
             Result { () throws(JSONParseError) in
-                var parser = JSONParser(buffer, defersTargets: true)
+                var parser = JSONParser(buffer, defersTargets: true, memo: memo)
                 let value = try parser.parseDocument()
-                return (value, parser.deferredTargets)
+                return DeferredDocument(value: value, targets: parser.deferredTargets, knownCanonical: parser.knownCanonical)
             }
         }
         return try result.get()
+    }
+
+    /// What ``parseDeferringTargets(_:memo:)`` read.
+    struct DeferredDocument {
+        /// The document; `signed.targets` is `{}` when it was read into ``targets``.
+        var value: JSONValue
+        /// `signed.targets`, read into a table.
+        var targets: CanonicalMemberTable?
+        /// The canonical bytes of members of `signed` whose values were found in the memo
+        /// (so `signed` can be encoded without walking them again), and of `targets` when it
+        /// was read into a table.
+        var knownCanonical: [KnownCanonical]
     }
 
     private static func parseDocument(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
@@ -161,7 +181,19 @@ public struct JSONParser {
         if depth == 2, inSigned, deferredTargets == nil, isSameText(name, "targets"),
            let table = CanonicalMemberTable.scan(bytes, at: &position, depth: depth) {
             deferredTargets = table
+            knownCanonical.append(KnownCanonical(name: name, canonical: table.canonical))
             return .object(JSONObject())
+        }
+        if depth == 2, inSigned, let memo, ParsedValueMemo.members.contains(where: { isSameText($0, name) }) {
+            let start = position
+            if let known = memo.value(atStartOf: UnsafeBufferPointer(rebasing: bytes[start...])) {
+                position = start + known.length
+                if let canonical = known.canonical { knownCanonical.append(KnownCanonical(name: name, canonical: canonical)) }
+                return known.value
+            }
+            let value = try parseValue()
+            memo.keep(value, parsedFrom: UnsafeBufferPointer(rebasing: bytes[start..<position]))
+            return value
         }
         return try parseValue()
     }

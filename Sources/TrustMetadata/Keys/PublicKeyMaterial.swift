@@ -36,7 +36,8 @@ public struct PublicKeyMaterial: Hashable, Sendable {
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(algorithm)
-        hasher.combine(spki)
+        // The bytes in one call: an array of bytes would be fed to the hasher a byte at a time.
+        spki.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
     /// The fixed SPKI prefix of an Ed25519 key; the 32 key bytes follow it.

@@ -72,13 +72,14 @@ struct FieldReader {
     /// - Throws: `MetadataError.invalidField` naming both spellings, or what `transform` throws.
     func map<Value>(_ transform: (JSONValue, String) throws(MetadataError) -> Value) throws(MetadataError) -> [String: Value] {
         var result: [String: Value] = [:]
-        var spelling: [String: String] = [:]
+        result.reserveCapacity(object.count)
         for member in object.members {
-            if let earlier = spelling[member.name] {
+            // The names are distinct as bytes, so a key already there was spelled otherwise
+            // (the dictionary keeps the first spelling).
+            if let earlier = result.index(forKey: member.name) {
                 throw .invalidField(path: fieldPath(member.name),
-                                    reason: "the names \(Self.codePoints(earlier)) and \(Self.codePoints(member.name)) differ only in Unicode normalization; this tool cannot hold both and refuses the file")
+                                    reason: "the names \(Self.codePoints(result.keys[earlier])) and \(Self.codePoints(member.name)) differ only in Unicode normalization; this tool cannot hold both and refuses the file")
             }
-            spelling[member.name] = member.name
             result[member.name] = try transform(member.value, fieldPath(member.name))
         }
         return result

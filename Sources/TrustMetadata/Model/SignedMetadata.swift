@@ -29,14 +29,14 @@ public struct SignedMetadata: Hashable, Sendable {
 
     /// Reads a metadata file as the verifier does: `signed.targets` is read into a
     /// ``CanonicalMemberTable`` where it can be (the envelope then holds `{}` in its place).
-    static func readDeferringTargets(_ bytes: [UInt8]) throws(MetadataError) -> (SignedMetadata, CanonicalMemberTable?) {
-        let parsed: (JSONValue, CanonicalMemberTable?)
+    static func readDeferringTargets(_ bytes: [UInt8], memo: ParsedValueMemo? = nil) throws(MetadataError) -> (SignedMetadata, JSONParser.DeferredDocument) {
+        let parsed: JSONParser.DeferredDocument
         do {
-            parsed = try JSONParser.parseDeferringTargets(bytes)
+            parsed = try JSONParser.parseDeferringTargets(bytes, memo: memo)
         } catch {
             throw .malformedJSON(error)
         }
-        return (try SignedMetadata(json: parsed.0), parsed.1)
+        return (try SignedMetadata(json: parsed.value), parsed)
     }
 
     /// Reads metadata from a parsed document.
@@ -72,10 +72,10 @@ public struct SignedMetadata: Hashable, Sendable {
         }
     }
 
-    /// The canonical bytes of `signed` with `targets` given as its canonical bytes.
-    func canonicalSignedBytes(substitutingTargets targets: [UInt8], reservingCapacity capacity: Int) throws(MetadataError) -> [UInt8] {
+    /// The canonical bytes of `signed` with some members' values given as their canonical bytes.
+    func canonicalSignedBytes(substituting known: [KnownCanonical], reservingCapacity capacity: Int) throws(MetadataError) -> [UInt8] {
         do {
-            return try CanonicalJSONEncoder.encode(signed, substituting: "targets", with: targets, reservingCapacity: capacity)
+            return try CanonicalJSONEncoder.encode(signed, substituting: known, reservingCapacity: capacity)
         } catch {
             throw .notCanonical(error.description)
         }

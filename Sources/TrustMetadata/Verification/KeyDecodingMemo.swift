@@ -17,17 +17,33 @@ final class KeyDecodingMemo: @unchecked Sendable {
         var scheme: SignatureScheme?
     }
 
+    /// One key entry under the ID a file lists it by. Hashed by that ID alone (one run of
+    /// 64 bytes, where hashing the entry would hash every member of it), compared whole.
     private struct Entry: Hashable {
         var dialect: Dialect
+        var listedAs: String
         var key: MetadataKey
+
+        static func == (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.dialect == rhs.dialect && isSameText(lhs.listedAs, rhs.listedAs) && lhs.key == rhs.key
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(dialect)
+            var id = listedAs
+            id.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     private let lock = NSLock()
     private var decoded: [Entry: Decoded] = [:]
 
     /// The decoded key, from the table or decoded now.
-    func decode(_ key: MetadataKey, dialect: Dialect) -> Decoded {
-        let entry = Entry(dialect: dialect, key: key)
+    ///
+    /// - Parameter keyID: the ID the file lists the key under (only a way to find it again:
+    ///   what is decoded depends on the entry alone).
+    func decode(_ key: MetadataKey, listedAs keyID: String, dialect: Dialect) -> Decoded {
+        let entry = Entry(dialect: dialect, listedAs: keyID, key: key)
         if let known = lock.withLock({ decoded[entry] }) { return known }
         let result = Self.decodeNow(key, dialect: dialect)
         lock.withLock { decoded[entry] = result }

@@ -18,9 +18,11 @@ struct KeyRing {
     init(keys: [String: MetadataKey], dialect: Dialect, keyIDsInUse: Set<String>, file: String, role: String?,
          notaryRootKeyIDs: Set<String> = [], gun: String?, at date: Date, memo: KeyDecodingMemo? = nil,
          findings: inout [Finding]) {
+        usable.reserveCapacity(keys.count)
+        if dialect == .tuf { schemes.reserveCapacity(keys.count) }
         for (keyID, key) in keys.sorted(by: { $0.key < $1.key }) {
             let severity: Finding.Severity = keyIDsInUse.contains(keyID) ? .error : .notice
-            let decoded = memo?.decode(key, dialect: dialect) ?? KeyDecodingMemo.decodeNow(key, dialect: dialect)
+            let decoded = memo?.decode(key, listedAs: keyID, dialect: dialect) ?? KeyDecodingMemo.decodeNow(key, dialect: dialect)
             let computed = decoded.keyID
             guard isSameText(computed, keyID) else {
                 findings.append(Finding(file: file, role: role, keyID: keyID, check: .keyID, severity: severity,

@@ -13,12 +13,16 @@ struct ParsedFile {
     let targetEntries: CanonicalMemberTable?
 
     /// Reads a file; failure is a finding, so the caller can go on with other files.
-    static func read(_ file: MetadataFile, findings: inout [Finding]) -> ParsedFile? {
+    ///
+    /// - Parameter memo: values of `signed.keys` and `signed.roles` read earlier in this
+    ///   verification (``ParsedValueMemo``), if any.
+    static func read(_ file: MetadataFile, memo: ParsedValueMemo? = nil, findings: inout [Finding]) -> ParsedFile? {
         do {
-            var (envelope, table) = try SignedMetadata.readDeferringTargets(file.bytes)
+            var (envelope, document) = try SignedMetadata.readDeferringTargets(file.bytes, memo: memo)
+            var (table, known) = (document.targets, document.knownCanonical)
             if table != nil, !Self.isTargetsType(envelope.typeName) {
                 // Only a targets role's `targets` is read as a table: anything else keeps every value.
-                (envelope, table) = (try SignedMetadata(bytes: file.bytes), nil)
+                (envelope, table, known) = (try SignedMetadata(bytes: file.bytes), nil, [])
             }
             if envelope.dialect == .tuf {
                 // python-tuf refuses the whole file, so a client would never get to count.
@@ -31,16 +35,27 @@ struct ParsedFile {
                 }
                 if duplicated { return nil }
             }
-            let message = if let table {
-                try envelope.canonicalSignedBytes(substitutingTargets: table.canonical, reservingCapacity: file.bytes.count)
-            } else {
+            // Members whose canonical bytes are known already (a targets table, keys or roles
+            // seen earlier in a chain) are not walked again.
+            let message = if known.isEmpty {
                 try envelope.canonicalSignedBytes(reservingCapacity: file.bytes.count)
+            } else {
+                try envelope.canonicalSignedBytes(substituting: known, reservingCapacity: file.bytes.count)
             }
             return ParsedFile(name: file.name, envelope: envelope, message: message, bytes: file.bytes, targetEntries: table)
         } catch {
             findings.append(Finding(file: file.name, check: .malformed, detail: error.description))
             return nil
         }
+    }
+
+    /// This file without the tree of `signed`, once its model has been read from it: the
+    /// signatures cover ``message``, so that is all a chain keeps of each root, and the tree's
+    /// memory is given back on the core that parsed it (for the next file to reuse).
+    func droppingSignedTree() -> ParsedFile {
+        ParsedFile(name: name, envelope: SignedMetadata(signed: JSONObject(), signatures: envelope.signatures,
+                                                        unknownFields: envelope.unknownFields),
+                   message: message, bytes: bytes, targetEntries: targetEntries)
     }
 
     private static func isTargetsType(_ type: String?) -> Bool {

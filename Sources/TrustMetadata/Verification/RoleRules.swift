@@ -14,7 +14,7 @@ enum RoleRules {
                 findings.append(Finding(file: file, role: name, keyID: keyID, check: check, detail: "key ID is not among the keys"))
             }
         }
-        let distinctKeys = Set(seen.compactMap { ring.usable[$0]?.spki }).count
+        let distinctKeys = Set(seen.compactMap { ring.usable[$0] }).count
         if role.threshold >= 1, distinctKeys == 0 {
             findings.append(Finding(file: file, role: name, check: check,
                                     detail: "\(name) has threshold \(role.threshold) and 0 usable keys: nothing it signs can be trusted"))

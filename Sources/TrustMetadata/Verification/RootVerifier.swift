@@ -36,7 +36,10 @@ public struct RootVerifier: Sendable {
         // The parsed roots are released on another thread, beside whatever comes next.
         defer { ParallelWork.releaseElsewhere(parsed) }
         let memo = KeyDecodingMemo()
-        let reads = ParallelWork.map(files.count) { index in readChainRoot(files[index], memo: memo, checkingAhead: true) }
+        let values = ParsedValueMemo()
+        let reads = ParallelWork.map(files.count) { index in
+            readChainRoot(files[index], memo: memo, values: values, checkingAhead: true)
+        }
         for read in reads {
             findings += read.findings
             if let root = read.root { parsed.append(root) }
@@ -45,7 +48,7 @@ public struct RootVerifier: Sendable {
 
         var current: ChainRoot
         if let trusted {
-            let read = readChainRoot(trusted, memo: memo, checkingAhead: true)
+            let read = readChainRoot(trusted, memo: memo, values: values, checkingAhead: true)
             findings += read.findings
             guard var trustedRoot = read.root else {
                 return ChainResult(newest: nil, newestFile: nil, findings: findings)
@@ -94,33 +97,58 @@ public struct RootVerifier: Sendable {
 
     /// One root of a chain: its file, its model and its key ring, each made once. The ring's
     /// findings are kept to be reported where ``checkRoot(_:findings:)`` reports them.
+    ///
+    /// What is read once is held by reference: the walk copies roots as it goes, and a copy
+    /// then costs one retain, not one for every array and dictionary inside.
     struct ChainRoot: Sendable {
-        let file: ParsedFile
-        let root: RootMetadata
-        let ring: KeyRing
-        let ringFindings: [Finding]
+        private final class Parts: Sendable {
+            let file: ParsedFile
+            let root: RootMetadata
+            let ring: KeyRing
+            let ringFindings: [Finding]
+
+            init(file: ParsedFile, root: RootMetadata, ring: KeyRing, ringFindings: [Finding]) {
+                self.file = file
+                self.root = root
+                self.ring = ring
+                self.ringFindings = ringFindings
+            }
+        }
+
+        private let parts: Parts
+        var file: ParsedFile { parts.file }
+        var root: RootMetadata { parts.root }
+        var ring: KeyRing { parts.ring }
+        var ringFindings: [Finding] { parts.ringFindings }
         /// Verdicts on the file's signatures worked out ahead of the walk, by position.
         var verdicts: [SignatureVerdict?] = []
-        /// What ``checkRoot(_:findings:)`` finds, worked out while reading (``readChainRoot(_:memo:checkingAhead:)``).
+        /// What ``checkRoot(_:findings:)`` finds, worked out while reading (``readChainRoot(_:memo:values:checkingAhead:)``).
         var ownFindings: [Finding]?
+
+        init(file: ParsedFile, root: RootMetadata, ring: KeyRing, ringFindings: [Finding]) {
+            parts = Parts(file: file, root: root, ring: ring, ringFindings: ringFindings)
+        }
     }
 
 
     /// Reads one root file into a ``ChainRoot``, or the findings that stop it.
     ///
-    /// - Parameter checkingAhead: also check the signatures by the root's own root keys and
-    ///   work out what ``checkRoot(_:findings:)`` finds (both depend on this root alone), so
-    ///   that a chain does that work on all cores while it reads, for the walk to report in order.
-    func readChainRoot(_ file: MetadataFile, memo: KeyDecodingMemo? = nil,
+    /// - Parameters:
+    ///   - memo: keys already decoded in this verification (``KeyDecodingMemo``).
+    ///   - values: `signed.keys` and `signed.roles` already parsed in it (``ParsedValueMemo``).
+    ///   - checkingAhead: also check the signatures by the root's own root keys and
+    ///     work out what ``checkRoot(_:findings:)`` finds (both depend on this root alone), so
+    ///     that a chain does that work on all cores while it reads, for the walk to report in order.
+    func readChainRoot(_ file: MetadataFile, memo: KeyDecodingMemo? = nil, values: ParsedValueMemo? = nil,
                        checkingAhead: Bool = false) -> (findings: [Finding], root: ChainRoot?) {
         var findings: [Finding] = []
-        guard let parsed = ParsedFile.read(file, findings: &findings),
+        guard let parsed = ParsedFile.read(file, memo: values, findings: &findings),
               let root = readRoot(parsed, findings: &findings) else { return (findings, nil) }
         var ringFindings: [Finding] = []
         let ring = ring(for: root, file: parsed.name, memo: memo, findings: &ringFindings)
-        var chainRoot = ChainRoot(file: parsed, root: root, ring: ring, ringFindings: ringFindings)
+        var chainRoot = ChainRoot(file: parsed.droppingSignedTree(), root: root, ring: ring, ringFindings: ringFindings)
         if checkingAhead, let role = root.roles["root"] {
-            chainRoot.verdicts = SignatureCounter.verdicts(parsed.envelope.signatures, message: parsed.message, roleKeys: role,
+            chainRoot.verdicts = SignatureCounter.verdicts(chainRoot.file.envelope.signatures, message: chainRoot.file.message, roleKeys: role,
                                                            ring: ring, dialect: root.dialect)
             var own: [Finding] = []
             checkRoot(chainRoot, findings: &own)

@@ -14,10 +14,10 @@ enum SignatureCounter {
                       ring: KeyRing, dialect: Dialect, file: String, strict: Bool = false,
                       verdicts: [SignatureVerdict?] = [], findings: inout [Finding]) -> Int {
         let allowed = Set(roleKeys.keyIDs)
-        var signers = Set<[UInt8]>()
+        var signers = Set<PublicKeyMaterial>()
         for (position, signature) in signatures.enumerated() {
             guard allowed.contains(signature.keyID), let material = ring.usable[signature.keyID] else { continue }
-            if signers.contains(material.spki) {
+            if signers.contains(material) {
                 findings.append(Finding(file: file, role: role, keyID: signature.keyID, check: .signature, severity: .notice,
                                         detail: "repeated signature by the same key counts once"))
                 continue
@@ -34,7 +34,7 @@ enum SignatureCounter {
                                         severity: strict ? .error : .notice, detail: problem))
                 continue
             }
-            signers.insert(material.spki)
+            signers.insert(material)
         }
         return signers.count
     }
