@@ -55,19 +55,20 @@ public struct RootVerifier: Sendable {
             }
             let given = parsed
             parsed.removeAll { $0.root.version <= trustedRoot.root.version }
-            precomputeVerdicts(first: &trustedRoot, then: &parsed)
+            precomputeRotations(first: &trustedRoot, then: &parsed)
             checkRoot(trustedRoot, findings: &findings)
             checkAgainstTrusted(given, trusted: trustedRoot.root, trustedFile: trustedRoot.file.name, findings: &findings)
             current = trustedRoot
         } else if var first = parsed.first {
             parsed.removeFirst()
-            precomputeVerdicts(first: &first, then: &parsed)
+            precomputeRotations(first: &first, then: &parsed)
             checkRoot(first, findings: &findings)
             current = first
         } else {
             return ChainResult(newest: nil, newestFile: nil, findings: findings)
         }
-        for next in parsed {
+        var currentIndex = -1  // in `parsed`; -1 is the first (or trusted) root
+        for (index, next) in parsed.enumerated() {
             let (file, root) = (next.file, next.root)
             if root.version == current.root.version {
                 if root.signed != current.root.signed {
@@ -83,13 +84,17 @@ public struct RootVerifier: Sendable {
                 }
                 continue
             }
-            let before = findings.filter { $0.severity == .error }.count
-            checkRotation(from: current.root, ring: current.ring, to: next, findings: &findings)
-            if findings.filter({ $0.severity == .error }).count > before {
+            let before = findings.count
+            if let rotation = next.rotation, rotation.from == currentIndex {
+                findings += rotation.findings
+            } else {
+                checkRotation(from: current.root, ring: current.ring, to: next, findings: &findings)
+            }
+            if findings[before...].contains(where: { $0.severity == .error }) {
                 // A client stops at the first root it cannot accept.
                 return ChainResult(newest: current.root, newestFile: current.file.name, findings: findings)
             }
-            current = next
+            (current, currentIndex) = (next, index)
         }
         checkExpiry(current.root.expires, role: "root", file: current.file.name, findings: &findings)
         return ChainResult(newest: current.root, newestFile: current.file.name, findings: findings)
@@ -124,6 +129,9 @@ public struct RootVerifier: Sendable {
         var verdicts: [SignatureVerdict?] = []
         /// What ``checkRoot(_:findings:)`` finds, worked out while reading (``readChainRoot(_:memo:values:checkingAhead:)``).
         var ownFindings: [Finding]?
+        /// What the walk finds when it comes to this root from the root at `from` (an index
+        /// into the roots after the first, -1 for the first), worked out ahead of it.
+        var rotation: (from: Int, findings: [Finding])?
 
         init(file: ParsedFile, root: RootMetadata, ring: KeyRing, ringFindings: [Finding]) {
             parts = Parts(file: file, root: root, ring: ring, ringFindings: ringFindings)
@@ -157,61 +165,56 @@ public struct RootVerifier: Sendable {
         return (findings, chainRoot)
     }
 
-    /// Checks, on all cores, every signature the walk will count that reading has not checked
-    /// already: each root's signatures by the root keys of the version before it (those by its
-    /// own were checked as it was read). A signature the walk
-    /// needs under another key (an unusual chain with two roots of one version) is checked
-    /// when it is counted, so the verdicts never change what is reported, only when the
-    /// work is done.
-    private func precomputeVerdicts(first: inout ChainRoot, then rest: inout [ChainRoot]) {
-        struct Check: Sendable {
-            var root: Int  // 0 is `first`, i + 1 is rest[i]
-            var position: Int
-            var signature: MetadataSignature
-            var material: PublicKeyMaterial
-            var scheme: SignatureScheme?
-            var message: [UInt8]
-            var dialect: Dialect
+    /// Works out on all cores what the walk will find at each root of `rest`, coming from the
+    /// root it will have accepted last (the one before of another version: the walk passes
+    /// over repeats of a version). That is each signature by the root keys of that version
+    /// not checked while reading (those by the root's own keys were), the count under its
+    /// keys, and the root's own findings. The walk stops at the first root it refuses, so what
+    /// is worked out past that point is not reported; and a root the walk reaches from
+    /// another root than foreseen is checked when it gets there, so this never changes what
+    /// is reported, only when the work is done.
+    private func precomputeRotations(first: inout ChainRoot, then rest: inout [ChainRoot]) {
+        var from: [Int] = []
+        from.reserveCapacity(rest.count)
+        var accepted = -1
+        for (index, root) in rest.enumerated() {
+            from.append(accepted)
+            let acceptedVersion = accepted < 0 ? first.root.version : rest[accepted].root.version
+            if root.root.version != acceptedVersion { accepted = index }
         }
-        var checks: [Check] = []
-        func collect(_ root: ChainRoot, index: Int, previous: ChainRoot?) {
-            var allowed = Set(root.root.roles["root"]?.keyIDs ?? [])
-            if let previous { allowed.formUnion(previous.root.roles["root"]?.keyIDs ?? []) }
-            for (position, signature) in root.file.envelope.signatures.enumerated() where allowed.contains(signature.keyID) {
-                if position < root.verdicts.count, root.verdicts[position] != nil { continue }  // checked while reading
-                let source = root.ring.usable[signature.keyID] != nil ? root.ring : previous?.ring
-                guard let source, let material = source.usable[signature.keyID] else { continue }
-                checks.append(Check(root: index, position: position, signature: signature, material: material,
-                                    scheme: source.schemes[signature.keyID], message: root.file.message,
-                                    dialect: root.root.dialect))
-            }
+        let (firstRoot, roots, previousOf) = (first, rest, from)
+        let results = ParallelWork.map(rest.count + 1) { slot -> (verdicts: [SignatureVerdict?], findings: [Finding]?) in
+            let index = slot - 1
+            var root = index < 0 ? firstRoot : roots[index]
+            let previous = index < 0 ? nil : (previousOf[index] < 0 ? firstRoot : roots[previousOf[index]])
+            root.verdicts = remainingVerdicts(of: root, previous: previous)
+            guard let previous, root.root.version != previous.root.version else { return (root.verdicts, nil) }
+            var findings: [Finding] = []
+            checkRotation(from: previous.root, ring: previous.ring, to: root, findings: &findings)
+            return (root.verdicts, findings)
         }
-        collect(first, index: 0, previous: nil)
-        var previous = first
-        for (i, root) in rest.enumerated() {
-            collect(root, index: i + 1, previous: previous)
-            if root.root.version != previous.root.version { previous = root }
+        first.verdicts = results[0].verdicts
+        for index in rest.indices {
+            rest[index].verdicts = results[index + 1].verdicts
+            rest[index].rotation = results[index + 1].findings.map { (from[index], $0) }
         }
-        let planned = checks
-        let verdicts = ParallelWork.map(planned.count) { index in
-            let check = planned[index]
-            let problem = SignatureCounter.problem(with: check.signature, material: check.material, scheme: check.scheme,
-                                                   message: check.message, dialect: check.dialect)
-            return problem.map(SignatureVerdict.invalid) ?? .valid
+    }
+
+    /// `root`'s verdicts with the signatures by root keys of `root` or `previous` that
+    /// reading did not check (those by `previous`'s keys alone) checked now.
+    private func remainingVerdicts(of root: ChainRoot, previous: ChainRoot?) -> [SignatureVerdict?] {
+        let signatures = root.file.envelope.signatures
+        var verdicts = root.verdicts.isEmpty ? Array(repeating: nil, count: signatures.count) : root.verdicts
+        var allowed = Set(root.root.roles["root"]?.keyIDs ?? [])
+        if let previous { allowed.formUnion(previous.root.roles["root"]?.keyIDs ?? []) }
+        for (position, signature) in signatures.enumerated() where verdicts[position] == nil && allowed.contains(signature.keyID) {
+            let source = root.ring.usable[signature.keyID] != nil ? root.ring : previous?.ring
+            guard let source, let material = source.usable[signature.keyID] else { continue }
+            let problem = SignatureCounter.problem(with: signature, material: material, scheme: source.schemes[signature.keyID],
+                                                   message: root.file.message, dialect: root.root.dialect)
+            verdicts[position] = problem.map(SignatureVerdict.invalid) ?? .valid
         }
-        func store(_ verdict: SignatureVerdict, _ check: Check, in root: inout ChainRoot) {
-            if root.verdicts.isEmpty {
-                root.verdicts = Array(repeating: nil, count: root.file.envelope.signatures.count)
-            }
-            root.verdicts[check.position] = verdict
-        }
-        for (check, verdict) in zip(checks, verdicts) {
-            if check.root == 0 {
-                store(verdict, check, in: &first)
-            } else {
-                store(verdict, check, in: &rest[check.root - 1])
-            }
-        }
+        return verdicts
     }
 
     /// Findings for roots given alongside a trusted root that do not move forward from it.
