@@ -164,6 +164,29 @@ struct VerifierTests {
         #expect(result.newest?.version == 1_000)
     }
 
+    @Test("roots that repeat their keys and roles share parsing and a key ring, yet each is reported under its own name")
+    func repeatedKeySets() throws {
+        let signer = try SoftwareSigner(generating: .ed25519)
+        let stranger = try SoftwareSigner(generating: .ed25519)
+        func chain(strayKey: Bool, lastSigner: SoftwareSigner) throws -> [MetadataFile] {
+            try (1...4).map { version in
+                var root = try Self.root(version: Int64(version), rootSigners: [signer], threshold: 1)
+                // A key no role lists, under an ID it does not hash to: a notice for every root.
+                if strayKey { root.keys[String(repeating: "cd", count: 32)] = .tuf(stranger.publicKey) }
+                var metadata = root.signedMetadata()
+                try metadata.sign(all: [version == 4 ? lastSigner : signer], dialect: .tuf)
+                return try file(metadata, "\(version).root.json")
+            }
+        }
+        let stray = verifier.verifyChain(try chain(strayKey: true, lastSigner: signer)).findings
+        #expect(errors(stray).isEmpty, "\(stray)")
+        #expect(Set(stray.filter { $0.check == .keyID }.map(\.file)) == ["1.root.json", "2.root.json", "3.root.json", "4.root.json"])
+        // A shared ring still counts each root's own signatures.
+        let forged = errors(verifier.verifyChain(try chain(strayKey: false, lastSigner: stranger)).findings)
+        #expect(forged.contains { $0.file == "4.root.json" && $0.check == .threshold }, "\(forged)")
+        #expect(!forged.contains { $0.file != "4.root.json" })
+    }
+
     @Test("a targets file with 100,000 targets verifies, and a bad entry among them is found")
     func largeTargets() throws {
         let rootSigner = try SoftwareSigner(generating: .ed25519)

@@ -11,6 +11,9 @@ struct ParsedFile {
     let bytes: [UInt8]
     /// `signed.targets` of a targets file, when it was read without a tree.
     let targetEntries: CanonicalMemberTable?
+    /// The canonical bytes of members of `signed` known without walking them (a targets table,
+    /// keys and roles found in a ``ParsedValueMemo``).
+    let knownCanonical: [KnownCanonical]
 
     /// Reads a file; failure is a finding, so the caller can go on with other files.
     ///
@@ -42,7 +45,8 @@ struct ParsedFile {
             } else {
                 try envelope.canonicalSignedBytes(substituting: known, reservingCapacity: file.bytes.count)
             }
-            return ParsedFile(name: file.name, envelope: envelope, message: message, bytes: file.bytes, targetEntries: table)
+            return ParsedFile(name: file.name, envelope: envelope, message: message, bytes: file.bytes, targetEntries: table,
+                              knownCanonical: known)
         } catch {
             findings.append(Finding(file: file.name, check: .malformed, detail: error.description))
             return nil
@@ -55,7 +59,7 @@ struct ParsedFile {
     func droppingSignedTree() -> ParsedFile {
         ParsedFile(name: name, envelope: SignedMetadata(signed: JSONObject(), signatures: envelope.signatures,
                                                         unknownFields: envelope.unknownFields),
-                   message: message, bytes: bytes, targetEntries: targetEntries)
+                   message: message, bytes: bytes, targetEntries: targetEntries, knownCanonical: knownCanonical)
     }
 
     private static func isTargetsType(_ type: String?) -> Bool {

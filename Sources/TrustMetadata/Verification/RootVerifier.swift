@@ -37,8 +37,9 @@ public struct RootVerifier: Sendable {
         defer { ParallelWork.releaseElsewhere(parsed) }
         let memo = KeyDecodingMemo()
         let values = ParsedValueMemo()
+        let rings = KeyRingMemo()
         let reads = ParallelWork.map(files.count) { index in
-            readChainRoot(files[index], memo: memo, values: values, checkingAhead: true)
+            readChainRoot(files[index], memo: memo, values: values, rings: rings, checkingAhead: true)
         }
         for read in reads {
             findings += read.findings
@@ -48,7 +49,7 @@ public struct RootVerifier: Sendable {
 
         var current: ChainRoot
         if let trusted {
-            let read = readChainRoot(trusted, memo: memo, values: values, checkingAhead: true)
+            let read = readChainRoot(trusted, memo: memo, values: values, rings: rings, checkingAhead: true)
             findings += read.findings
             guard var trustedRoot = read.root else {
                 return ChainResult(newest: nil, newestFile: nil, findings: findings)
@@ -127,7 +128,7 @@ public struct RootVerifier: Sendable {
         var ringFindings: [Finding] { parts.ringFindings }
         /// Verdicts on the file's signatures worked out ahead of the walk, by position.
         var verdicts: [SignatureVerdict?] = []
-        /// What ``checkRoot(_:findings:)`` finds, worked out while reading (``readChainRoot(_:memo:values:checkingAhead:)``).
+        /// What ``checkRoot(_:findings:)`` finds, worked out while reading (``readChainRoot(_:memo:values:rings:checkingAhead:)``).
         var ownFindings: [Finding]?
         /// What the walk finds when it comes to this root from the root at `from` (an index
         /// into the roots after the first, -1 for the first), worked out ahead of it.
@@ -144,16 +145,24 @@ public struct RootVerifier: Sendable {
     /// - Parameters:
     ///   - memo: keys already decoded in this verification (``KeyDecodingMemo``).
     ///   - values: `signed.keys` and `signed.roles` already parsed in it (``ParsedValueMemo``).
+    ///   - rings: key rings already made in it (``KeyRingMemo``).
     ///   - checkingAhead: also check the signatures by the root's own root keys and
     ///     work out what ``checkRoot(_:findings:)`` finds (both depend on this root alone), so
     ///     that a chain does that work on all cores while it reads, for the walk to report in order.
     func readChainRoot(_ file: MetadataFile, memo: KeyDecodingMemo? = nil, values: ParsedValueMemo? = nil,
-                       checkingAhead: Bool = false) -> (findings: [Finding], root: ChainRoot?) {
+                       rings: KeyRingMemo? = nil, checkingAhead: Bool = false) -> (findings: [Finding], root: ChainRoot?) {
         var findings: [Finding] = []
         guard let parsed = ParsedFile.read(file, memo: values, findings: &findings),
               let root = readRoot(parsed, findings: &findings) else { return (findings, nil) }
         var ringFindings: [Finding] = []
-        let ring = ring(for: root, file: parsed.name, memo: memo, findings: &ringFindings)
+        let source = rings == nil ? nil : KeyRingMemo.Source(parsed, dialect: root.dialect)
+        let ring: KeyRing
+        if let source, let known = rings?.ring(for: source) {
+            ring = known
+        } else {
+            ring = self.ring(for: root, file: parsed.name, memo: memo, findings: &ringFindings)
+            if let source, ringFindings.isEmpty { rings?.keep(ring, for: source) }
+        }
         var chainRoot = ChainRoot(file: parsed.droppingSignedTree(), root: root, ring: ring, ringFindings: ringFindings)
         if checkingAhead, let role = root.roles["root"] {
             chainRoot.verdicts = SignatureCounter.verdicts(chainRoot.file.envelope.signatures, message: chainRoot.file.message, roleKeys: role,
