@@ -175,10 +175,10 @@ public struct RootVerifier: Sendable {
     }
 
     /// Works out on all cores what the walk will find at each root of `rest`, coming from the
-    /// root it will have accepted last (the one before of another version: the walk passes
-    /// over repeats of a version). That is each signature by the root keys of that version
-    /// not checked while reading (those by the root's own keys were), the count under its
-    /// keys, and the root's own findings. The walk stops at the first root it refuses, so what
+    /// root it will have accepted last: the last root before it with another version (the
+    /// walk passes over repeats of a version). That is each signature by that root's keys not
+    /// checked while reading (those by the root's own keys were), the count under its keys,
+    /// and the root's own findings. The walk stops at the first root it refuses, so what
     /// is worked out past that point is not reported; and a root the walk reaches from
     /// another root than foreseen is checked when it gets there, so this never changes what
     /// is reported, only when the work is done.
